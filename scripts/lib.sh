@@ -1,0 +1,21 @@
+# Shared settings for the scripts in this folder; sourced, not run.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+
+# One target directory for every build of the workspace, checkouts and CI clones alike: a cold
+# build of the ~1,200 crates takes most of an hour on two cores, a warm one seconds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/im-valley/target}"
+
+# One profile and one feature set for the tests, the node the end-to-end tests start and the node
+# users start, so that nothing is compiled twice.
+CARGO_FLAGS=(--release --workspace --features runtime-benchmarks,try-runtime --locked)
+export NODE_BIN="$CARGO_TARGET_DIR/release/valley-node"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+build_node() {
+	log "building valley-node (release; cold: most of an hour on 2 cores, warm: seconds)"
+	(cd "$ROOT" && cargo build "${CARGO_FLAGS[@]}" --bins)
+}
