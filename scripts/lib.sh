@@ -19,3 +19,13 @@ build_node() {
 	log "building valley-node (release; cold: most of an hour on 2 cores, warm: seconds)"
 	(cd "$ROOT" && cargo build "${CARGO_FLAGS[@]}" --bins)
 }
+
+# The runtime's wasm embeds source paths (panic locations). Mapping them to fixed names makes the
+# wasm, and so the committed chain specs, the same in every checkout and CI clone.
+export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$ROOT=/im-valley --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+
+# Where scripts/start keeps the chains' databases and logs.
+export VALLEY_DATA="${VALLEY_DATA:-$HOME/.local/share/im-valley}"
+
+# Node key of validator 1 of the local network: fixed, so that the others can boot from it.
+export BOOT_NODE_KEY="0000000000000000000000000000000000000000000000000000000000000001"

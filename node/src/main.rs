@@ -1,1 +1,12 @@
-fn main() {}
+//! `valley-node`: the IM Valley node.
+
+mod benchmarking;
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}

@@ -1,0 +1,62 @@
+//! The chains the node knows by name: `dev`, `local` and `im_valley`, each built from the
+//! runtime's genesis preset of the same shape.
+
+use sc_service::ChainType;
+use valley_runtime::{
+	genesis_config_presets::IM_VALLEY_RUNTIME_PRESET, SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL,
+	WASM_BINARY,
+};
+
+/// A chain spec of this node: no extensions.
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+/// What polkadot.js reads to show balances and addresses.
+pub fn properties() -> sc_chain_spec::Properties {
+	let mut properties = sc_chain_spec::Properties::new();
+	properties.insert("tokenSymbol".into(), TOKEN_SYMBOL.into());
+	properties.insert("tokenDecimals".into(), TOKEN_DECIMALS.into());
+	properties.insert("ss58Format".into(), SS58_PREFIX.into());
+	properties
+}
+
+fn from_preset(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
+	let wasm = WASM_BINARY.ok_or_else(|| "the runtime's wasm was not built".to_string())?;
+	Ok(ChainSpec::builder(wasm, None)
+		.with_name(name)
+		.with_id(id)
+		.with_chain_type(chain_type)
+		.with_protocol_id("im-valley")
+		.with_genesis_config_preset_name(preset)
+		.with_properties(properties())
+		.build())
+}
+
+/// One validator (Alice), for `--dev`.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"IM Valley Development",
+		"im_valley_dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
+}
+
+/// Nine validators with development keys, on one machine.
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"IM Valley Local Testnet",
+		"im_valley_local",
+		ChainType::Local,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	)
+}
+
+/// The nine-validator IM Valley network with production parameters.
+pub fn im_valley_chain_spec() -> Result<ChainSpec, String> {
+	from_preset("IM Valley", "im_valley", ChainType::Live, IM_VALLEY_RUNTIME_PRESET)
+}

@@ -1,0 +1,161 @@
+//! Genesis presets: `development` (Alice the only authority), `local_testnet` (nine development
+//! authorities on one machine) and `im_valley` (the production shape: nine authorities, an admin
+//! account, no development endowments).
+//!
+//! The nine authorities' keys are derived from the Substrate development phrase with the paths
+//! `//Validator1` … `//Validator9` (sr25519 for Aura, ed25519 for GRANDPA), so that
+//! `scripts/start` can insert them with `valley-node key insert --suri //ValidatorN`. The runtime
+//! cannot derive keys from a phrase (no `std`), so the public keys are written out here and a test
+//! checks them against the derivation.
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use hex_literal::hex;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_core::{ed25519, sr25519};
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::Sr25519Keyring;
+
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+
+/// The preset of the nine-validator network run by the car maker and its partners.
+pub const IM_VALLEY_RUNTIME_PRESET: &str = "im_valley";
+
+/// What each development account starts with (outside the mining caps).
+pub const DEV_ENDOWMENT: u128 = 1_000_000 * UNIT;
+/// What the IM Valley admin account starts with, to pay for its transactions.
+pub const ADMIN_ENDOWMENT: u128 = 1_000 * UNIT;
+
+/// sr25519 (Aura) and ed25519 (GRANDPA) public keys of `//Validator1` … `//Validator9`.
+pub const VALIDATOR_KEYS: [([u8; 32], [u8; 32]); 9] = [
+	(
+		hex!("f452cc9c48012cdde4ccdf3b5c2f5a26816292f85572554f9ee7ac14c1fcab46"),
+		hex!("212a4711590741ef1bfffdbb82a55a871af3052d88de1369664100c953d8388f"),
+	),
+	(
+		hex!("b2a618444ec2fe714b3d811358154ee326822c8f4c9dfa11ddddce86232df05e"),
+		hex!("1e800e03fbe3ed781bc06e0d25019a3c234ad394d48c54c2bfdf18251dd09bc6"),
+	),
+	(
+		hex!("40746dd99b0cd9b8003137482d5e5a5db27018b5fcf3dfc2804ba79dd18fa064"),
+		hex!("5a1ddef2afb18be94d05a7ebab7af19fb4f41679e1e6c7e03e79c6121bdd0a37"),
+	),
+	(
+		hex!("0084df35e1a4365297c88c8c1d23771f33629a985595801eac6a8d63ad37cf7c"),
+		hex!("e6ccfa351c46b32fe890097374bc9dc3b486d6d77933994d1d4a64abc4fb1c13"),
+	),
+	(
+		hex!("de829258a4d8f3b7aba1fcafac2a3f90934fe06e29fb5e892676efd55aa5ab7a"),
+		hex!("b1cb239b09bde0eda11e188db24d7abd7ac6111034d6405149d9fa829cb8e3cc"),
+	),
+	(
+		hex!("24fb1fce1c3362778ee8a1c39ac55cf84114fa9fa2159f145be5ff9db471692c"),
+		hex!("f68297937ededacdd24237fab6dbc4d110390264592ece8d840aeda000aa7a41"),
+	),
+	(
+		hex!("a0043aeb20a72fe653b8a9033f45f6f773e74a7459291f0749e83e4c88a40138"),
+		hex!("c92087bc383d1fe32f2cdce893131ff4097f196692fc39ef853e048d6c0ad9ca"),
+	),
+	(
+		hex!("009f9573813397c72b4dc6c892042f0966e215acbd50d42d6160536d7459ec36"),
+		hex!("2569e6ff85c6a6dd429ec47e2f5183764e0ee89526b229e49e08ca1b0c5aea47"),
+	),
+	(
+		hex!("4620c12c7e24b58439098cd5a187c9cf4c0c4f46f4aefbe3501dfa2793a08b1f"),
+		hex!("d95e565abe8cf9a81a9a416385b28d4daa3edce6d6217d60e9553d0748ea95f7"),
+	),
+];
+
+/// The sr25519 account of `//Admin`, the admin (sudo) origin of the `im_valley` preset.
+pub const IM_VALLEY_ADMIN: [u8; 32] =
+	hex!("224c165ffa105effca35afb231aa4d00b3b4c7e3bb1549cd2c48369f8e28d80f");
+
+/// The nine IM Valley authorities.
+pub fn nine_authorities() -> Vec<(AuraId, GrandpaId)> {
+	VALIDATOR_KEYS
+		.iter()
+		.map(|(aura, grandpa)| {
+			(
+				AuraId::from(sr25519::Public::from_raw(*aura)),
+				GrandpaId::from(ed25519::Public::from_raw(*grandpa)),
+			)
+		})
+		.collect()
+}
+
+/// Alice alone, for `--dev`.
+fn alice_authority() -> Vec<(AuraId, GrandpaId)> {
+	vec![(
+		AuraId::from(Sr25519Keyring::Alice.public()),
+		GrandpaId::from(sp_keyring::Ed25519Keyring::Alice.public()),
+	)]
+}
+
+/// The well-known development accounts (Alice … Ferdie).
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+fn genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	endowed: Vec<(AccountId, u128)>,
+	admin: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances: endowed },
+		aura: pallet_aura::GenesisConfig {
+			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: authorities.iter().map(|(_, grandpa)| (grandpa.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(admin) },
+	})
+}
+
+fn development_genesis() -> Value {
+	genesis(
+		alice_authority(),
+		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+fn local_testnet_genesis() -> Value {
+	genesis(
+		nine_authorities(),
+		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+fn im_valley_genesis() -> Value {
+	let admin = AccountId::from(IM_VALLEY_ADMIN);
+	genesis(nine_authorities(), vec![(admin.clone(), ADMIN_ENDOWMENT)], admin)
+}
+
+/// The JSON of the preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		IM_VALLEY_RUNTIME_PRESET => im_valley_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of every preset.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(IM_VALLEY_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,145 @@
+//! Runtime tests: the genesis presets, a balance transfer, and what polkadot.js reads.
+
+use codec::Decode;
+use frame_support::{assert_ok, traits::fungible::Inspect};
+use serde_json::Value;
+use sp_core::{crypto::Pair as _, ed25519, sr25519};
+use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::BuildStorage;
+
+use crate::{
+	genesis_config_presets::{self as presets, IM_VALLEY_RUNTIME_PRESET},
+	*,
+};
+
+/// Merges a preset's patch into the default genesis, as the node's chain-spec builder does.
+fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) =>
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The full genesis config of a preset.
+fn preset_config(name: &str) -> RuntimeGenesisConfig {
+	let patch: Value =
+		serde_json::from_slice(&presets::get_preset(&name.into()).expect("preset exists"))
+			.expect("preset is JSON");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, patch);
+	serde_json::from_value(config).expect("the merged preset is a valid genesis config")
+}
+
+fn ext_for(name: &str) -> sp_io::TestExternalities {
+	let storage = preset_config(name).build_storage().expect("the preset's genesis builds");
+	let mut ext = sp_io::TestExternalities::from(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+#[test]
+fn every_preset_builds_with_its_authorities() {
+	let names: Vec<_> = presets::preset_names();
+	assert_eq!(names, vec![DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET, IM_VALLEY_RUNTIME_PRESET]);
+
+	for (name, authorities) in
+		[(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 9), (IM_VALLEY_RUNTIME_PRESET, 9)]
+	{
+		ext_for(name).execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), authorities, "{name}");
+			assert_eq!(Grandpa::grandpa_authorities().len(), authorities, "{name}");
+			assert!(pallet_sudo::Key::<Runtime>::get().is_some(), "{name}");
+		});
+	}
+	assert!(presets::get_preset(&"unknown".into()).is_none());
+}
+
+#[test]
+fn im_valley_has_no_development_endowments() {
+	ext_for(IM_VALLEY_RUNTIME_PRESET).execute_with(|| {
+		let admin = AccountId::from(presets::IM_VALLEY_ADMIN);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(admin.clone()));
+		assert_eq!(Balances::total_issuance(), presets::ADMIN_ENDOWMENT);
+		assert_eq!(Balances::balance(&Sr25519Keyring::Alice.to_account_id()), 0);
+	});
+}
+
+#[test]
+fn validator_keys_are_the_development_derivations() {
+	for (i, (aura, grandpa)) in presets::VALIDATOR_KEYS.iter().enumerate() {
+		let suri = format!("//Validator{}", i + 1);
+		assert_eq!(sr25519::Pair::from_string(&suri, None).unwrap().public().0, *aura, "{suri}");
+		assert_eq!(ed25519::Pair::from_string(&suri, None).unwrap().public().0, *grandpa, "{suri}");
+	}
+	assert_eq!(
+		sr25519::Pair::from_string("//Admin", None).unwrap().public().0,
+		presets::IM_VALLEY_ADMIN
+	);
+}
+
+#[test]
+fn a_balance_transfer_works() {
+	ext_for(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+			dest: bob.clone().into(),
+			value: 5 * UNIT,
+		});
+		assert_ok!(call.dispatch_bypass_filter(RuntimeOrigin::signed(alice.clone())));
+		assert_eq!(Balances::balance(&alice), presets::DEV_ENDOWMENT - 5 * UNIT);
+		assert_eq!(Balances::balance(&bob), presets::DEV_ENDOWMENT + 5 * UNIT);
+		System::assert_last_event(
+			pallet_balances::Event::Transfer { from: alice, to: bob, amount: 5 * UNIT }.into(),
+		);
+	});
+}
+
+#[test]
+fn version_is_what_polkadot_js_expects() {
+	assert_eq!(VERSION.spec_name, "im-valley");
+	assert!(VERSION.spec_version >= 100);
+	assert_eq!(VERSION.system_version, 1);
+	// Every API the node and polkadot.js call is declared in the version.
+	let has = |name: &[u8]| {
+		VERSION.apis.iter().any(|(api, _)| *api == sp_core::hashing::blake2_64(name))
+	};
+	for api in [
+		&b"Core"[..],
+		b"Metadata",
+		b"BlockBuilder",
+		b"TaggedTransactionQueue",
+		b"OffchainWorkerApi",
+		b"AuraApi",
+		b"GrandpaApi",
+		b"SessionKeys",
+		b"AccountNonceApi",
+		b"TransactionPaymentApi",
+		b"TransactionPaymentCallApi",
+		b"GenesisBuilder",
+	] {
+		assert!(has(api), "{} is missing from the runtime version", String::from_utf8_lossy(api));
+	}
+}
+
+#[test]
+fn metadata_v14_to_v16_are_served_with_every_pallet() {
+	let versions = Runtime::metadata_versions();
+	for v in [14u32, 15, 16] {
+		assert!(versions.contains(&v), "metadata v{v} is served");
+		let opaque = Runtime::metadata_at_version(v).expect("served");
+		let bytes: Vec<u8> = Decode::decode(&mut &opaque[..]).unwrap();
+		// `RuntimeMetadataPrefixed`: the magic "meta" then the version byte.
+		assert_eq!(&bytes[..4], b"meta");
+		assert_eq!(bytes[4] as u32, v);
+	}
+	let pallets: Vec<_> = Runtime::metadata_ir().pallets.into_iter().map(|p| p.name).collect();
+	for pallet in ["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo"]
+	{
+		assert!(pallets.contains(&pallet), "{pallet} in metadata");
+	}
+}
