@@ -24,6 +24,9 @@ build_node() {
 # wasm, and so the committed chain specs, the same in every checkout and CI clone.
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$ROOT=/im-valley --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 
+# The wasm build runs in the target directory, outside the checkout: point it at our Cargo.lock.
+export WASM_BUILD_WORKSPACE_HINT="$ROOT"
+
 # Where scripts/start keeps the chains' databases and logs.
 export VALLEY_DATA="${VALLEY_DATA:-$HOME/.local/share/im-valley}"
 

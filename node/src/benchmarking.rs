@@ -6,7 +6,6 @@ use std::{sync::Arc, time::Duration};
 use codec::Encode;
 use frame_benchmarking_cli::ExtrinsicBuilder;
 use sc_cli::Result;
-use sp_blockchain::HeaderBackend;
 use sp_core::{sr25519, Pair};
 use sp_inherents::{InherentData, InherentDataProvider};
 use sp_keyring::Sr25519Keyring;
