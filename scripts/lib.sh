@@ -30,5 +30,6 @@ export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 # Where scripts/start keeps the chains' databases and logs.
 export VALLEY_DATA="${VALLEY_DATA:-$HOME/.local/share/im-valley}"
 
-# Node key of validator 1 of the local network: fixed, so that the others can boot from it.
-export BOOT_NODE_KEY="0000000000000000000000000000000000000000000000000000000000000001"
+# Development node key (libp2p identity) of validator N of the local network: N in hex. Fixed, so
+# that the others can boot from validator 1.
+node_key() { printf '%064x' "$1"; }

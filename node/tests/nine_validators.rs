@@ -9,8 +9,10 @@ use common::*;
 use serde_json::json;
 
 const VALIDATORS: usize = 9;
-/// Node key of validator 1, so that the others can find it as their bootnode.
-const BOOT_NODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+/// Development node key of validator `i`: fixed, so that the others can find validator 1.
+fn node_key(i: usize) -> String {
+	format!("{i:064x}")
+}
 
 fn insert_keys(base: &std::path::Path, index: usize) {
 	for (key_type, scheme) in [("aura", "sr25519"), ("gran", "ed25519")] {
@@ -25,7 +27,7 @@ fn insert_keys(base: &std::path::Path, index: usize) {
 	}
 }
 
-fn boot_peer_id() -> String {
+fn peer_id(node_key: &str) -> String {
 	let out = std::process::Command::new(node_binary())
 		.args(["key", "inspect-node-key", "--file", "/dev/stdin"])
 		.stdin(std::process::Stdio::piped())
@@ -33,7 +35,7 @@ fn boot_peer_id() -> String {
 		.spawn()
 		.and_then(|mut child| {
 			use std::io::Write;
-			child.stdin.take().unwrap().write_all(BOOT_NODE_KEY.as_bytes())?;
+			child.stdin.take().unwrap().write_all(node_key.as_bytes())?;
 			child.wait_with_output()
 		})
 		.unwrap();
@@ -43,7 +45,7 @@ fn boot_peer_id() -> String {
 #[test]
 fn nine_validators_author_and_finalize() {
 	let dir = TempDir::new("nine");
-	let peer_id = boot_peer_id();
+	let peer_id = peer_id(&node_key(1));
 	assert!(peer_id.starts_with("12D3"), "peer id: {peer_id}");
 
 	let mut nodes = Vec::new();
@@ -52,10 +54,10 @@ fn nine_validators_author_and_finalize() {
 		let base = dir.0.join(format!("validator-{i}"));
 		insert_keys(&base, i);
 		let bootnode = format!("/ip4/127.0.0.1/tcp/{boot_port}/p2p/{peer_id}");
-		let mut args = vec!["--chain", "local", "--validator", "--allow-private-ip"];
-		if i == 1 {
-			args.extend(["--node-key", BOOT_NODE_KEY]);
-		} else {
+		let key = node_key(i);
+		let mut args =
+			vec!["--chain", "local", "--validator", "--allow-private-ip", "--node-key", &key];
+		if i > 1 {
 			args.extend(["--bootnodes", &bootnode]);
 		}
 		let node = Node::start(&format!("validator-{i}"), &base, &args);

@@ -1,7 +1,9 @@
 //! Runtime tests: the genesis presets, a balance transfer, and what polkadot.js reads.
 
-use codec::Decode;
-use frame_support::{assert_ok, traits::fungible::Inspect};
+use frame_support::{
+	assert_ok,
+	traits::{fungible::Inspect, UnfilteredDispatchable},
+};
 use serde_json::Value;
 use sp_core::{crypto::Pair as _, ed25519, sr25519};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
@@ -105,25 +107,35 @@ fn version_is_what_polkadot_js_expects() {
 	assert!(VERSION.spec_version >= 100);
 	assert_eq!(VERSION.system_version, 1);
 	// Every API the node and polkadot.js call is declared in the version.
-	let has = |name: &[u8]| {
-		VERSION.apis.iter().any(|(api, _)| *api == sp_core::hashing::blake2_64(name))
-	};
-	for api in [
-		&b"Core"[..],
-		b"Metadata",
-		b"BlockBuilder",
-		b"TaggedTransactionQueue",
-		b"OffchainWorkerApi",
-		b"AuraApi",
-		b"GrandpaApi",
-		b"SessionKeys",
-		b"AccountNonceApi",
-		b"TransactionPaymentApi",
-		b"TransactionPaymentCallApi",
-		b"GenesisBuilder",
-	] {
-		assert!(has(api), "{} is missing from the runtime version", String::from_utf8_lossy(api));
+	macro_rules! assert_declared {
+		($($api:ty),* $(,)?) => {$(
+			assert!(
+				VERSION.apis.iter().any(|(id, _)| *id == <$api as sp_api::RuntimeApiInfo>::ID),
+				"{} is missing from the runtime version",
+				stringify!($api),
+			);
+		)*};
 	}
+	assert_declared!(
+		dyn sp_api::Core<Block>,
+		dyn sp_api::Metadata<Block>,
+		dyn sp_block_builder::BlockBuilder<Block>,
+		dyn sp_transaction_pool::runtime_api::TaggedTransactionQueue<Block>,
+		dyn sp_offchain::OffchainWorkerApi<Block>,
+		dyn sp_consensus_aura::AuraApi<Block, sp_consensus_aura::sr25519::AuthorityId>,
+		dyn sp_consensus_grandpa::GrandpaApi<Block>,
+		dyn sp_session::SessionKeys<Block>,
+		dyn frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce>,
+		dyn pallet_transaction_payment_rpc_runtime_api::TransactionPaymentApi<Block, Balance>,
+		dyn pallet_transaction_payment_rpc_runtime_api::TransactionPaymentCallApi<
+			Block,
+			Balance,
+			RuntimeCall,
+		>,
+		dyn sp_genesis_builder::GenesisBuilder<Block>,
+		dyn frame_benchmarking::Benchmark<Block>,
+		dyn frame_try_runtime::TryRuntime<Block>,
+	);
 }
 
 #[test]
@@ -132,7 +144,7 @@ fn metadata_v14_to_v16_are_served_with_every_pallet() {
 	for v in [14u32, 15, 16] {
 		assert!(versions.contains(&v), "metadata v{v} is served");
 		let opaque = Runtime::metadata_at_version(v).expect("served");
-		let bytes: Vec<u8> = Decode::decode(&mut &opaque[..]).unwrap();
+		let bytes: &[u8] = &opaque;
 		// `RuntimeMetadataPrefixed`: the magic "meta" then the version byte.
 		assert_eq!(&bytes[..4], b"meta");
 		assert_eq!(bytes[4] as u32, v);

@@ -40,7 +40,12 @@ impl TempDir {
 
 impl Drop for TempDir {
 	fn drop(&mut self) {
-		let _ = std::fs::remove_dir_all(&self.0);
+		// Keep the nodes' logs of a failed test.
+		if std::thread::panicking() {
+			eprintln!("logs kept in {}", self.0.display());
+		} else {
+			let _ = std::fs::remove_dir_all(&self.0);
+		}
 	}
 }
 
