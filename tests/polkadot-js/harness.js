@@ -1,7 +1,7 @@
 // Starts real valley-node processes for the tests and connects @polkadot/api to them.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -21,6 +21,21 @@ export function freePort () {
   });
 }
 
+// Resolves once something accepts TCP connections on the port.
+async function waitForPort (port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+}
+
 // Starts `valley-node` with `args`; resolves once @polkadot/api is connected and ready.
 export async function startNode (name, args) {
   const dir = mkdtempSync(join(tmpdir(), `valley-js-${name}-`));
@@ -32,6 +47,7 @@ export async function startNode (name, args) {
     '--no-prometheus', '--no-telemetry', '--no-mdns'
   ], { stdio: ['ignore', 'ignore', log] });
 
+  await waitForPort(rpcPort, 180_000);
   const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
   const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
   await api.isReady;
