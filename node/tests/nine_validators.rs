@@ -93,9 +93,10 @@ fn nine_validators_author_and_finalize() {
 	// Every node agrees on the finalized block.
 	let hash = observer.rpc("chain_getBlockHash", json!([finalized])).unwrap();
 	for node in &nodes {
-		let theirs = wait_for("every node to have the finalized block", Duration::from_secs(60), || {
-			node.rpc("chain_getBlockHash", json!([finalized])).ok().filter(|h| !h.is_null())
-		});
+		let theirs =
+			wait_for("every node to have the finalized block", Duration::from_secs(60), || {
+				node.rpc("chain_getBlockHash", json!([finalized])).ok().filter(|h| !h.is_null())
+			});
 		assert_eq!(theirs, hash, "{} disagrees on block {finalized}", node.name);
 	}
 }

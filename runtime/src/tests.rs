@@ -18,10 +18,11 @@ use crate::{
 /// Merges a preset's patch into the default genesis, as the node's chain-spec builder does.
 fn merge(base: &mut Value, patch: Value) {
 	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) =>
+		(Value::Object(base), Value::Object(patch)) => {
 			for (key, value) in patch {
 				merge(base.entry(key).or_insert(Value::Null), value);
-			},
+			}
+		},
 		(base, patch) => *base = patch,
 	}
 }
@@ -46,7 +47,10 @@ fn ext_for(name: &str) -> sp_io::TestExternalities {
 #[test]
 fn every_preset_builds_with_its_authorities() {
 	let names: Vec<_> = presets::preset_names();
-	assert_eq!(names, vec![DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET, IM_VALLEY_RUNTIME_PRESET]);
+	assert_eq!(
+		names,
+		vec![DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET, IM_VALLEY_RUNTIME_PRESET]
+	);
 
 	for (name, authorities) in
 		[(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 9), (IM_VALLEY_RUNTIME_PRESET, 9)]
@@ -150,7 +154,8 @@ fn metadata_v14_to_v16_are_served_with_every_pallet() {
 		assert_eq!(bytes[4] as u32, v);
 	}
 	let pallets: Vec<_> = Runtime::metadata_ir().pallets.into_iter().map(|p| p.name).collect();
-	for pallet in ["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo"]
+	for pallet in
+		["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo"]
 	{
 		assert!(pallets.contains(&pallet), "{pallet} in metadata");
 	}

@@ -27,12 +27,10 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
 	pub fn new(label: &str) -> Self {
-		let nanos = std::time::SystemTime::now()
-			.duration_since(std::time::UNIX_EPOCH)
-			.unwrap()
-			.as_nanos();
-		let path = std::env::temp_dir()
-			.join(format!("valley-e2e-{label}-{}-{nanos}", std::process::id()));
+		let nanos =
+			std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+		let path =
+			std::env::temp_dir().join(format!("valley-e2e-{label}-{}-{nanos}", std::process::id()));
 		std::fs::create_dir_all(&path).unwrap();
 		Self(path)
 	}
@@ -64,7 +62,8 @@ pub fn rpc(port: u16, method: &str, params: Value) -> Result<Value, String> {
 	let mut response = String::new();
 	stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
 	let (_, payload) = response.split_once("\r\n\r\n").ok_or("no HTTP body")?;
-	let value: Value = serde_json::from_str(payload.trim()).map_err(|e| format!("{e}: {payload}"))?;
+	let value: Value =
+		serde_json::from_str(payload.trim()).map_err(|e| format!("{e}: {payload}"))?;
 	match value.get("error") {
 		Some(error) => Err(error.to_string()),
 		None => Ok(value["result"].clone()),
@@ -186,8 +185,10 @@ impl Drop for Node {
 pub fn aura_slot(header: &Value) -> Option<u64> {
 	header["digest"]["logs"].as_array()?.iter().find_map(|log| {
 		let hex = log.as_str()?.trim_start_matches("0x");
-		let bytes: Vec<u8> =
-			(0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+		let bytes: Vec<u8> = (0..hex.len())
+			.step_by(2)
+			.map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+			.collect();
 		// DigestItem::PreRuntime = 6, engine id "aura", compact length 8 (0x20), slot (u64 LE).
 		if bytes.len() == 14 && bytes[0] == 6 && &bytes[1..5] == b"aura" && bytes[5] == 0x20 {
 			Some(u64::from_le_bytes(bytes[6..14].try_into().unwrap()))

@@ -9,8 +9,8 @@ use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier
 use sp_runtime::traits::One;
 
 use crate::{
-	Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, System,
-	EXISTENTIAL_DEPOSIT, MICRO_UNIT,
+	Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	System, EXISTENTIAL_DEPOSIT, MICRO_UNIT,
 };
 
 impl pallet_balances::Config for Runtime {
