@@ -20,8 +20,9 @@ build_node() {
 	(cd "$ROOT" && cargo build "${CARGO_FLAGS[@]}" --bins)
 }
 
-# The runtime's wasm embeds source paths (panic locations). Mapping them to fixed names makes the
-# wasm, and so the committed chain specs, the same in every checkout and CI clone.
+# The runtime's wasm embeds source paths (panic locations): map them to fixed names so that no
+# local path ends up on chain. (The wasm still differs between checkouts at different paths: crate
+# hashes include the path. The chain-spec test compares what does not depend on that.)
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$ROOT=/im-valley --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 
 # The wasm build runs in the target directory, outside the checkout: point it at our Cargo.lock.
