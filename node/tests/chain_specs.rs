@@ -61,8 +61,16 @@ fn version_sections(code_hex: &str) -> Vec<(String, Vec<u8>)> {
 			let mut name_at = at;
 			let len = leb128(&wasm, &mut name_at);
 			let name = String::from_utf8_lossy(&wasm[name_at..name_at + len]).to_string();
-			if name == "runtime_version" || name == "runtime_apis" {
-				sections.push((name, wasm[name_at + len..end].to_vec()));
+			let content = &wasm[name_at + len..end];
+			match name.as_str() {
+				"runtime_version" => sections.push((name, content.to_vec())),
+				// (API id, version) entries, in whatever order the linker concatenated them.
+				"runtime_apis" => {
+					let mut entries: Vec<_> = content.chunks(12).collect();
+					entries.sort();
+					sections.push((name, entries.concat()));
+				},
+				_ => {},
 			}
 		}
 		at = end;
