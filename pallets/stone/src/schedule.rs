@@ -1,0 +1,144 @@
+//! The batch schedule as pure functions.
+//!
+//! Batch `i` carries `reward(i) = initial >> (i / halving_interval)`: with IM Valley's numbers
+//! (500 STONE, 210,000 batches of ten minutes ≈ 4 years) that is Bitcoin's formula scaled, and the
+//! whole schedule sums to 210,000,000 STONE minus less than one STONE of rounding.
+
+use sp_arithmetic::traits::{BaseArithmetic, Saturating, Unsigned, Zero};
+
+/// The index of a batch, counted from the mining start.
+pub type BatchIndex = u64;
+
+/// The reward of batch `index`: `initial` halved once per `halving_interval` batches.
+///
+/// A `halving_interval` of zero is treated as one (every batch halves).
+pub fn reward<B>(index: BatchIndex, initial: B, halving_interval: BatchIndex) -> B
+where
+	B: BaseArithmetic + Unsigned + Copy,
+{
+	let halvings = index / halving_interval.max(1);
+	if halvings >= bits_of(B::max_value()) as BatchIndex {
+		return Zero::zero();
+	}
+	initial >> (halvings as u32)
+}
+
+fn bits_of<B: BaseArithmetic + Copy>(max: B) -> u32 {
+	// `max` is all ones: count them.
+	let mut bits = 0u32;
+	let mut value = max;
+	while !value.is_zero() {
+		value = value >> 1u32;
+		bits += 1;
+	}
+	bits
+}
+
+/// The index of the first batch of the halving era after the one `index` is in.
+pub fn next_halving(index: BatchIndex, halving_interval: BatchIndex) -> BatchIndex {
+	let interval = halving_interval.max(1);
+	(index / interval).saturating_add(1).saturating_mul(interval)
+}
+
+/// The first era (counted from 0) whose batches carry nothing.
+pub fn exhausted_era<B>(initial: B) -> u32
+where
+	B: BaseArithmetic + Unsigned + Copy,
+{
+	bits_of(initial)
+}
+
+/// The sum of every batch's reward over the whole schedule.
+pub fn total<B>(initial: B, halving_interval: BatchIndex) -> B
+where
+	B: BaseArithmetic + Unsigned + Copy,
+{
+	let interval = B::try_from(halving_interval.max(1)).unwrap_or_else(|_| B::max_value());
+	let mut sum = B::zero();
+	let mut era_reward = initial;
+	while !era_reward.is_zero() {
+		sum = sum.saturating_add(era_reward.saturating_mul(interval));
+		era_reward = era_reward >> 1u32;
+	}
+	sum
+}
+
+/// When (in chain time) batch `index` closes: the end of its window.
+pub fn close_time(start: u64, batch_length: u64, index: BatchIndex) -> u64 {
+	start.saturating_add(batch_length.saturating_mul(index.saturating_add(1)))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const UNIT: u128 = 1_000_000_000_000;
+	const INITIAL: u128 = 500 * UNIT;
+	const INTERVAL: BatchIndex = 210_000;
+
+	#[test]
+	fn reward_table() {
+		for (index, expected) in [
+			(0, 500 * UNIT),
+			(1, 500 * UNIT),
+			(209_999, 500 * UNIT),
+			(210_000, 250 * UNIT),
+			(419_999, 250 * UNIT),
+			(420_000, 125 * UNIT),
+			(630_000, 62_500_000_000_000),
+			// 500 STONE = 5·10^14 < 2^49: era 48 carries one planck, era 49 nothing.
+			(48 * INTERVAL, 1),
+			(49 * INTERVAL - 1, 1),
+			(49 * INTERVAL, 0),
+			(1_000 * INTERVAL, 0),
+			(BatchIndex::MAX, 0),
+		] {
+			assert_eq!(reward(index, INITIAL, INTERVAL), expected, "batch {index}");
+		}
+		assert_eq!(exhausted_era(INITIAL), 49);
+	}
+
+	#[test]
+	fn halvings_fall_on_batch_boundaries() {
+		assert_eq!(next_halving(0, INTERVAL), 210_000);
+		assert_eq!(next_halving(209_999, INTERVAL), 210_000);
+		assert_eq!(next_halving(210_000, INTERVAL), 420_000);
+		for era in 0..60u64 {
+			let first = era * INTERVAL;
+			assert_eq!(
+				reward(first, INITIAL, INTERVAL),
+				reward(first + INTERVAL - 1, INITIAL, INTERVAL)
+			);
+			assert_eq!(
+				reward(first + INTERVAL, INITIAL, INTERVAL),
+				reward(first, INITIAL, INTERVAL) / 2
+			);
+		}
+	}
+
+	#[test]
+	fn whole_schedule_is_210m_minus_less_than_one_stone() {
+		let cap = 210_000_000 * UNIT;
+		let sum = total(INITIAL, INTERVAL);
+		assert!(sum <= cap, "never above the pool");
+		assert!(cap - sum < UNIT, "short by {} planck", cap - sum);
+		// Σ_k ⌊x / 2^k⌋ = 2x − popcount(x): the rounding loss is exact.
+		assert_eq!(cap - sum, INTERVAL as u128 * INITIAL.count_ones() as u128);
+	}
+
+	#[test]
+	fn total_is_the_sum_of_every_batch() {
+		// Small numbers, summed batch by batch.
+		for (initial, interval) in [(500u128, 3u64), (7, 1), (1, 10), (0, 5), (1024, 2)] {
+			let by_batch: u128 = (0..(interval * 140)).map(|i| reward(i, initial, interval)).sum();
+			assert_eq!(total(initial, interval), by_batch, "{initial} / {interval}");
+		}
+	}
+
+	#[test]
+	fn close_times() {
+		assert_eq!(close_time(1_000, 600_000, 0), 601_000);
+		assert_eq!(close_time(1_000, 600_000, 2), 1_801_000);
+		assert_eq!(close_time(u64::MAX - 1, 600_000, 2), u64::MAX);
+	}
+}
