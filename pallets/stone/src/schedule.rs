@@ -4,7 +4,7 @@
 //! (500 STONE, 210,000 batches of ten minutes ≈ 4 years) that is Bitcoin's formula scaled, and the
 //! whole schedule sums to 210,000,000 STONE minus less than one STONE of rounding.
 
-use sp_arithmetic::traits::{BaseArithmetic, Saturating, Unsigned, Zero};
+use sp_arithmetic::traits::{BaseArithmetic, Unsigned, Zero};
 
 /// The index of a batch, counted from the mining start.
 pub type BatchIndex = u64;
