@@ -1,0 +1,89 @@
+//! Closing mining batches, and the schedule's administration.
+
+use frame_support::{
+	pallet_prelude::*,
+	traits::{Get, Time},
+};
+use sp_runtime::traits::{Saturating, Zero};
+use valley_primitives::{BatchDistributor, BatchIndex};
+
+use crate::{
+	schedule, BalanceOf, CarriedOver, Config, Error, Event, MiningReleased, NextBatch, Outstanding,
+	Pallet, Pool, Schedule, ScheduleParams, WeightInfo,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Checks that a schedule can run and never releases more than the mining pool.
+	pub fn check_schedule(params: &ScheduleParams<BalanceOf<T>>) -> Result<(), Error<T>> {
+		ensure!(
+			params.batch_length > 0 && params.halving_interval > 0,
+			Error::<T>::ZeroScheduleParameter
+		);
+		ensure!(
+			schedule::total(params.initial_reward, params.halving_interval) <= T::MiningCap::get(),
+			Error::<T>::ScheduleExceedsPool
+		);
+		Ok(())
+	}
+
+	/// Moves the mining start; only while no batch has closed and the start is still ahead.
+	pub(crate) fn do_set_mining_start(start: u64) -> DispatchResult {
+		let now = T::Time::now();
+		ensure!(start > now, Error::<T>::StartInThePast);
+		Schedule::<T>::try_mutate(|params| {
+			let started = params.start != 0 && params.start <= now;
+			ensure!(!started && NextBatch::<T>::get() == 0, Error::<T>::MiningAlreadyStarted);
+			params.start = start;
+			Ok::<_, DispatchError>(())
+		})?;
+		Self::deposit_event(Event::MiningStartSet { start });
+		Ok(())
+	}
+
+	/// The `on_initialize` work: closes at most one due batch (so that catching up after a stall
+	/// is spread over blocks), or starts mining at the first block's time.
+	pub(crate) fn close_due_batch() -> Weight {
+		let mut params = Schedule::<T>::get();
+		let now = T::Time::now();
+		if params.start == 0 {
+			// `now` is the previous block's time: zero only before the first block.
+			if now == 0 {
+				return T::WeightInfo::on_initialize_idle();
+			}
+			params.start = now;
+			Schedule::<T>::put(&params);
+			Self::deposit_event(Event::MiningStartSet { start: now });
+			return T::WeightInfo::on_initialize_start();
+		}
+		let index = NextBatch::<T>::get();
+		if now < schedule::close_time(params.start, params.batch_length, index) {
+			return T::WeightInfo::on_initialize_idle();
+		}
+		Self::close_batch(index, &params);
+		T::WeightInfo::close_batch()
+	}
+
+	/// Closes batch `index`: releases its reward and hands it, with what earlier batches carried
+	/// over, to the distributor; what it does not take carries over.
+	pub(crate) fn close_batch(index: BatchIndex, params: &ScheduleParams<BalanceOf<T>>) {
+		let reward = schedule::reward(index, params.initial_reward, params.halving_interval);
+		let interval = params.halving_interval.max(1);
+		if index > 0 && index % interval == 0 {
+			let previous = schedule::reward(index - 1, params.initial_reward, interval);
+			if reward.is_zero() && !previous.is_zero() {
+				Self::deposit_event(Event::PoolExhausted { pool: Pool::Mining });
+			} else if !reward.is_zero() {
+				Self::deposit_event(Event::HalvingReached { batch: index, reward });
+			}
+		}
+
+		MiningReleased::<T>::mutate(|released| *released = released.saturating_add(reward));
+		let amount = CarriedOver::<T>::get().saturating_add(reward);
+		let distributed = T::Distributor::batch_closed(index, amount).min(amount);
+		let carried_over = amount.saturating_sub(distributed);
+		Outstanding::<T>::mutate(|owed| *owed = owed.saturating_add(distributed));
+		CarriedOver::<T>::put(carried_over);
+		NextBatch::<T>::put(index.saturating_add(1));
+		Self::deposit_event(Event::BatchClosed { index, reward, distributed, carried_over });
+	}
+}

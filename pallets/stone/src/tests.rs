@@ -1,0 +1,325 @@
+//! Tests of the Stone pallet, by behaviour. `build_and_execute` checks the invariants after each.
+
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{Balanced, Inspect},
+		tokens::{Fortitude, Precision, Preservation},
+		Hooks, OnUnbalanced,
+	},
+};
+use sp_runtime::DispatchError;
+use valley_primitives::{EducationPool, MiningPayout};
+
+use crate::{mock::*, *};
+
+mod schedule_and_batches {
+	use super::*;
+
+	#[test]
+	fn mining_starts_at_the_first_block_and_batches_close_on_time() {
+		ExtBuilder::default().build_and_execute(|| {
+			next_block();
+			assert_eq!(Schedule::<Test>::get().start, BLOCK_MS);
+			System::assert_last_event(Event::MiningStartSet { start: BLOCK_MS }.into());
+
+			// Batch 0's window is [6 s, 18 s): still open at 12 s.
+			next_block();
+			assert_eq!(NextBatch::<Test>::get(), 0);
+			next_block();
+			assert_eq!(NextBatch::<Test>::get(), 1);
+			System::assert_last_event(
+				Event::BatchClosed { index: 0, reward: 500, distributed: 0, carried_over: 500 }
+					.into(),
+			);
+			// Then one every two blocks.
+			run_blocks(2);
+			assert_eq!(NextBatch::<Test>::get(), 2);
+		});
+	}
+
+	#[test]
+	fn unclaimed_rewards_roll_over_to_the_next_batch() {
+		ExtBuilder::default().build_and_execute(|| {
+			run_blocks(7);
+			assert_eq!(NextBatch::<Test>::get(), 3);
+			assert_eq!(Handed::get(), vec![(0, 500), (1, 1_000), (2, 1_500)]);
+			assert_eq!(CarriedOver::<Test>::get(), 1_500);
+			assert_eq!(MiningReleased::<Test>::get(), 1_500);
+			assert_eq!(MiningMinted::<Test>::get(), 0);
+		});
+	}
+
+	#[test]
+	fn a_distributor_pays_what_it_took_and_gives_back_the_rest() {
+		ExtBuilder::default().build_and_execute(|| {
+			TakePercent::set(100);
+			run_blocks(3);
+			assert_eq!(Outstanding::<Test>::get(), 500);
+			assert_eq!(CarriedOver::<Test>::get(), 0);
+
+			assert_ok!(<Stone as MiningPayout<_, _>>::pay(0, &7, 300));
+			assert_eq!(Balances::balance(&7), 300);
+			System::assert_last_event(
+				Event::MiningRewardPaid { batch: 0, who: 7, amount: 300 }.into(),
+			);
+			assert_noop!(
+				<Stone as MiningPayout<_, _>>::pay(0, &7, 201),
+				Error::<Test>::PayoutExceedsOutstanding
+			);
+			assert_noop!(
+				<Stone as MiningPayout<_, _>>::give_back(0, 201),
+				Error::<Test>::PayoutExceedsOutstanding
+			);
+			assert_ok!(<Stone as MiningPayout<_, _>>::give_back(0, 200));
+			assert_eq!(Outstanding::<Test>::get(), 0);
+			assert_eq!(CarriedOver::<Test>::get(), 200);
+
+			// The next batch hands out its reward plus what was given back.
+			TakePercent::set(0);
+			run_blocks(2);
+			assert_eq!(Handed::get().last(), Some(&(1, 700)));
+		});
+	}
+
+	#[test]
+	fn halving_falls_on_the_batch_boundary() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Batch k closes in block 4 + 2k: batch 9 in block 22, batch 10 in block 24.
+			run_blocks(21);
+			assert_eq!(NextBatch::<Test>::get(), 10);
+			run_blocks(2);
+			assert_eq!(NextBatch::<Test>::get(), 11);
+			let events = stone_events();
+			assert!(events.contains(&Event::HalvingReached { batch: 10, reward: 250 }));
+			assert!(events.contains(&Event::BatchClosed {
+				index: 10,
+				reward: 250,
+				distributed: 0,
+				carried_over: 5_250,
+			}));
+		});
+	}
+
+	#[test]
+	fn after_a_stall_overdue_batches_close_one_per_block() {
+		ExtBuilder::default().build_and_execute(|| {
+			next_block();
+			// The chain stalls for ten batch lengths.
+			Timestamp::set_timestamp(BLOCK_MS + 10 * BATCH_MS);
+			System::set_block_number(2);
+			for expected in 1..=10 {
+				Stone::on_initialize(System::block_number() + 1);
+				System::set_block_number(System::block_number() + 1);
+				assert_eq!(NextBatch::<Test>::get(), expected);
+			}
+			// Caught up: batch 10 closes only at its own time.
+			Stone::on_initialize(System::block_number() + 1);
+			assert_eq!(NextBatch::<Test>::get(), 10);
+		});
+	}
+
+	#[test]
+	fn the_mining_pool_is_exhausted_when_rewards_reach_zero() {
+		let schedule = ScheduleParams {
+			start: 0,
+			batch_length: BATCH_MS,
+			initial_reward: INITIAL_REWARD,
+			halving_interval: 1,
+		};
+		ExtBuilder::default().schedule(schedule).build_and_execute(|| {
+			// 500 < 2^9: batch 9 is the first to carry nothing.
+			run_blocks(1 + 2 * 10);
+			assert_eq!(NextBatch::<Test>::get(), 10);
+			assert!(stone_events().contains(&Event::PoolExhausted { pool: Pool::Mining }));
+			assert_eq!(MiningReleased::<Test>::get(), schedule::total(INITIAL_REWARD, 1));
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "ScheduleExceedsPool")]
+	fn genesis_refuses_a_schedule_beyond_the_pool() {
+		let schedule = ScheduleParams {
+			start: 0,
+			batch_length: BATCH_MS,
+			initial_reward: 1_000,
+			halving_interval: HALVING,
+		};
+		ExtBuilder::default().schedule(schedule).build();
+	}
+
+	#[test]
+	#[should_panic(expected = "ZeroScheduleParameter")]
+	fn genesis_refuses_a_zero_batch_length() {
+		let schedule = ScheduleParams {
+			start: 0,
+			batch_length: 0,
+			initial_reward: INITIAL_REWARD,
+			halving_interval: HALVING,
+		};
+		ExtBuilder::default().schedule(schedule).build();
+	}
+
+	#[test]
+	fn the_default_genesis_is_im_valleys_production_schedule() {
+		let config = crate::GenesisConfig::<Test>::default();
+		assert_eq!(config.schedule.batch_length, 600_000);
+		assert_eq!(config.schedule.halving_interval, 210_000);
+		assert_eq!(config.schedule.initial_reward, MINING_CAP / 420_000);
+	}
+}
+
+mod mining_start {
+	use super::*;
+
+	fn future_start() -> ExtBuilder {
+		ExtBuilder::default().schedule(ScheduleParams {
+			start: 100_000,
+			batch_length: BATCH_MS,
+			initial_reward: INITIAL_REWARD,
+			halving_interval: HALVING,
+		})
+	}
+
+	#[test]
+	fn admin_moves_the_start_before_mining_begins() {
+		future_start().build_and_execute(|| {
+			next_block();
+			assert_ok!(Stone::set_mining_start(RuntimeOrigin::root(), 200_000));
+			assert_eq!(Schedule::<Test>::get().start, 200_000);
+			System::assert_last_event(Event::MiningStartSet { start: 200_000 }.into());
+		});
+	}
+
+	#[test]
+	fn only_the_admin_moves_the_start() {
+		future_start().build_and_execute(|| {
+			assert_noop!(
+				Stone::set_mining_start(RuntimeOrigin::signed(1), 200_000),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn the_start_cannot_be_in_the_past() {
+		future_start().build_and_execute(|| {
+			next_block();
+			assert_noop!(
+				Stone::set_mining_start(RuntimeOrigin::root(), BLOCK_MS),
+				Error::<Test>::StartInThePast
+			);
+		});
+	}
+
+	#[test]
+	fn the_start_cannot_move_once_mining_began() {
+		ExtBuilder::default().build_and_execute(|| {
+			run_blocks(2);
+			assert_noop!(
+				Stone::set_mining_start(RuntimeOrigin::root(), 1_000_000),
+				Error::<Test>::MiningAlreadyStarted
+			);
+		});
+	}
+}
+
+mod education_pool {
+	use super::*;
+
+	#[test]
+	fn mints_within_the_pool() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_ok!(<Stone as EducationPool<_, _>>::mint(&5, 400));
+			assert_eq!(Balances::balance(&5), 400);
+			assert_eq!(<Stone as EducationPool<_, _>>::remaining(), EDUCATION_CAP - 400);
+			System::assert_last_event(Event::EducationMinted { who: 5, amount: 400 }.into());
+		});
+	}
+
+	#[test]
+	fn refuses_anything_beyond_the_pool() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_ok!(<Stone as EducationPool<_, _>>::mint(&5, EDUCATION_CAP - 10));
+			assert_noop!(
+				<Stone as EducationPool<_, _>>::mint(&5, 11),
+				Error::<Test>::EducationPoolExhausted
+			);
+			assert_noop!(
+				<Stone as EducationPool<_, _>>::reserve(11),
+				Error::<Test>::EducationPoolExhausted
+			);
+			assert_ok!(<Stone as EducationPool<_, _>>::mint(&6, 10));
+			System::assert_last_event(Event::PoolExhausted { pool: Pool::Education }.into());
+		});
+	}
+
+	#[test]
+	fn reservations_count_against_the_pool_until_minted_or_released() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_ok!(<Stone as EducationPool<_, _>>::reserve(600));
+			assert_eq!(<Stone as EducationPool<_, _>>::remaining(), EDUCATION_CAP - 600);
+			assert_noop!(
+				<Stone as EducationPool<_, _>>::mint(&5, 401),
+				Error::<Test>::EducationPoolExhausted
+			);
+			assert_ok!(<Stone as EducationPool<_, _>>::mint_reserved(&5, 100));
+			assert_eq!(EducationReserved::<Test>::get(), 500);
+			assert_eq!(EducationMinted::<Test>::get(), 100);
+			assert_noop!(
+				<Stone as EducationPool<_, _>>::unreserve(501),
+				Error::<Test>::ReservationExceeded
+			);
+			assert_noop!(
+				<Stone as EducationPool<_, _>>::mint_reserved(&5, 501),
+				Error::<Test>::ReservationExceeded
+			);
+			assert_ok!(<Stone as EducationPool<_, _>>::unreserve(500));
+			assert_eq!(<Stone as EducationPool<_, _>>::remaining(), EDUCATION_CAP - 100);
+		});
+	}
+}
+
+mod transfers_and_burns {
+	use super::*;
+
+	#[test]
+	fn root_opens_and_closes_transfers() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert!(!TransfersEnabled::<Test>::get());
+			assert_ok!(Stone::set_transfers_enabled(RuntimeOrigin::root(), true));
+			assert!(TransfersEnabled::<Test>::get());
+			System::assert_last_event(Event::TransfersSwitched { enabled: true }.into());
+			assert_noop!(
+				Stone::set_transfers_enabled(RuntimeOrigin::signed(1), false),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn burns_through_the_tracker_keep_the_books_balanced() {
+		ExtBuilder::default().build_and_execute(|| {
+			let credit = <Balances as Balanced<_>>::withdraw(
+				&1,
+				30,
+				Precision::Exact,
+				Preservation::Expendable,
+				Fortitude::Polite,
+			)
+			.unwrap();
+			BurnTracker::<Test>::on_unbalanced(credit);
+			assert_eq!(Burned::<Test>::get(), 30);
+			assert_eq!(Balances::total_issuance(), 2 * ENDOWMENT - 30);
+			assert_eq!(GenesisIssuance::<Test>::get(), 2 * ENDOWMENT);
+		});
+	}
+
+	#[test]
+	fn try_state_catches_stones_minted_outside_the_pools() {
+		ExtBuilder::default().build().execute_with(|| {
+			let _ = <Balances as Balanced<_>>::deposit(&9, 5, Precision::Exact).unwrap();
+			assert!(Stone::do_try_state().is_err());
+		});
+	}
+}
