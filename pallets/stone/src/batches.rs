@@ -13,6 +13,32 @@ use crate::{
 };
 
 impl<T: Config> Pallet<T> {
+	/// Where the schedule stands and what the pools hold, for the runtime API.
+	pub fn stone_info() -> pallet_stone_runtime_api::StoneInfo<BalanceOf<T>> {
+		let params = Schedule::<T>::get();
+		let index = NextBatch::<T>::get();
+		let started = params.start != 0;
+		let at = |time: u64| if started { time } else { 0 };
+		let next_halving = schedule::next_halving(index, params.halving_interval);
+		let mining_minted = crate::MiningMinted::<T>::get();
+		pallet_stone_runtime_api::StoneInfo {
+			current_batch: index,
+			next_batch_time: at(schedule::close_time(params.start, params.batch_length, index)),
+			current_reward: schedule::reward(index, params.initial_reward, params.halving_interval),
+			carried_over: CarriedOver::<T>::get(),
+			next_halving_batch: next_halving,
+			next_halving_time: at(params
+				.start
+				.saturating_add(params.batch_length.saturating_mul(next_halving))),
+			mining_minted,
+			mining_remaining: T::MiningCap::get().saturating_sub(mining_minted),
+			education_minted: crate::EducationMinted::<T>::get(),
+			education_reserved: crate::EducationReserved::<T>::get(),
+			education_remaining: Self::education_remaining(),
+			transfers_enabled: crate::TransfersEnabled::<T>::get(),
+		}
+	}
+
 	/// Checks that a schedule can run and never releases more than the mining pool.
 	pub fn check_schedule(params: &ScheduleParams<BalanceOf<T>>) -> Result<(), Error<T>> {
 		ensure!(

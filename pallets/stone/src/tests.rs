@@ -323,3 +323,38 @@ mod transfers_and_burns {
 		});
 	}
 }
+
+mod queries {
+	use super::*;
+
+	#[test]
+	fn stone_info_reports_the_schedule_and_the_pools() {
+		ExtBuilder::default().build_and_execute(|| {
+			let info = Stone::stone_info();
+			assert_eq!(
+				(info.current_batch, info.next_batch_time, info.next_halving_time),
+				(0, 0, 0)
+			);
+			run_blocks(3);
+			TakePercent::set(100);
+			run_blocks(2);
+			assert_ok!(<Stone as MiningPayout<_, _>>::pay(1, &7, 1_000));
+			assert_ok!(<Stone as EducationPool<_, _>>::mint(&8, 40));
+			assert_ok!(<Stone as EducationPool<_, _>>::reserve(60));
+			let info = Stone::stone_info();
+			assert_eq!(info.current_batch, 2);
+			assert_eq!(info.next_batch_time, BLOCK_MS + 3 * BATCH_MS);
+			assert_eq!(info.current_reward, 500);
+			assert_eq!(info.next_halving_batch, 10);
+			assert_eq!(info.next_halving_time, BLOCK_MS + 10 * BATCH_MS);
+			assert_eq!(info.mining_minted, 1_000);
+			assert_eq!(info.mining_remaining, MINING_CAP - 1_000);
+			assert_eq!(info.carried_over, 0);
+			assert_eq!(
+				(info.education_minted, info.education_reserved, info.education_remaining),
+				(40, 60, EDUCATION_CAP - 100)
+			);
+			assert!(!info.transfers_enabled);
+		});
+	}
+}
