@@ -199,6 +199,12 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_stone_runtime_api::StoneApi<Block, Balance> for Runtime {
+		fn stone_info() -> pallet_stone_runtime_api::StoneInfo<Balance> {
+			crate::Stone::stone_info()
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

@@ -19,6 +19,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
+	[pallet_stone, Stone]
 );
 
 /// Every benchmark the runtime has, for `benchmark pallet --list`.

@@ -18,7 +18,11 @@ use sp_core::{ed25519, sr25519};
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::Sr25519Keyring;
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use pallet_stone::ScheduleParams;
+
+use crate::{
+	AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, StoneConfig, SudoConfig, UNIT,
+};
 
 /// The preset of the nine-validator network run by the car maker and its partners.
 pub const IM_VALLEY_RUNTIME_PRESET: &str = "im_valley";
@@ -98,10 +102,25 @@ fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
 }
 
+/// Development chains close a batch every two blocks, so that a batch closes within a minute of
+/// starting a node; the reward schedule is IM Valley's.
+pub const DEV_BATCH_LENGTH_MS: u64 = 2 * crate::MILLI_SECS_PER_BLOCK;
+
+/// IM Valley's schedule with batches of `batch_length` milliseconds, starting at the first block.
+fn stone_schedule(batch_length: u64) -> ScheduleParams<Balance> {
+	ScheduleParams {
+		start: 0,
+		batch_length,
+		initial_reward: 500 * UNIT,
+		halving_interval: pallet_stone::HALVING_INTERVAL,
+	}
+}
+
 fn genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	endowed: Vec<(AccountId, u128)>,
 	admin: AccountId,
+	batch_length: u64,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
@@ -115,6 +134,7 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(admin) },
+		stone: StoneConfig { schedule: stone_schedule(batch_length) },
 	})
 }
 
@@ -123,6 +143,7 @@ fn development_genesis() -> Value {
 		alice_authority(),
 		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		DEV_BATCH_LENGTH_MS,
 	)
 }
 
@@ -131,12 +152,18 @@ fn local_testnet_genesis() -> Value {
 		nine_authorities(),
 		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		DEV_BATCH_LENGTH_MS,
 	)
 }
 
 fn im_valley_genesis() -> Value {
 	let admin = AccountId::from(IM_VALLEY_ADMIN);
-	genesis(nine_authorities(), vec![(admin.clone(), ADMIN_ENDOWMENT)], admin)
+	genesis(
+		nine_authorities(),
+		vec![(admin.clone(), ADMIN_ENDOWMENT)],
+		admin,
+		pallet_stone::TEN_MINUTES_MS,
+	)
 }
 
 /// The JSON of the preset `id`, if there is one.

@@ -137,6 +137,7 @@ fn version_is_what_polkadot_js_expects() {
 			RuntimeCall,
 		>,
 		dyn sp_genesis_builder::GenesisBuilder<Block>,
+		dyn pallet_stone_runtime_api::StoneApi<Block, Balance>,
 		dyn frame_benchmarking::Benchmark<Block>,
 		dyn frame_try_runtime::TryRuntime<Block>,
 	);
@@ -159,4 +160,87 @@ fn metadata_v14_to_v16_are_served_with_every_pallet() {
 	{
 		assert!(pallets.contains(&pallet), "{pallet} in metadata");
 	}
+}
+
+#[test]
+fn stones_are_bound_until_root_opens_transfers() {
+	ext_for(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		use frame_support::traits::{Contains, OriginTrait};
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let transfer = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+			dest: bob.clone().into(),
+			value: UNIT,
+		});
+		let burn = RuntimeCall::Balances(BalancesCall::burn { value: UNIT, keep_alive: true });
+
+		// A signed transfer is filtered out and changes nothing.
+		assert!(!configs::BoundStones::contains(&transfer));
+		let result = sp_runtime::traits::Dispatchable::dispatch(
+			transfer.clone(),
+			RuntimeOrigin::signed(alice.clone()),
+		);
+		assert_eq!(
+			result.map_err(|e| e.error),
+			Err(frame_system::Error::<Runtime>::CallFiltered.into())
+		);
+		assert_eq!(Balances::balance(&bob), presets::DEV_ENDOWMENT);
+
+		// Root still can (sudo is not filtered), and root opens transfers for everyone.
+		assert!(RuntimeOrigin::root().filter_call(&transfer));
+		assert_ok!(Stone::set_transfers_enabled(RuntimeOrigin::root(), true));
+		assert_ok!(sp_runtime::traits::Dispatchable::dispatch(
+			transfer,
+			RuntimeOrigin::signed(alice.clone())
+		));
+		assert_eq!(Balances::balance(&bob), presets::DEV_ENDOWMENT + UNIT);
+		// Burning by hand stays closed: every burn is accounted for.
+		assert!(!configs::BoundStones::contains(&burn));
+		// Other calls pass.
+		assert!(configs::BoundStones::contains(&RuntimeCall::System(SystemCall::remark {
+			remark: vec![]
+		})));
+	});
+}
+
+#[test]
+fn presets_carry_the_stone_schedule_and_pools() {
+	use pallet_stone::{Schedule, HALVING_INTERVAL, TEN_MINUTES_MS};
+	for (name, batch_length) in [
+		(DEV_RUNTIME_PRESET, presets::DEV_BATCH_LENGTH_MS),
+		(LOCAL_TESTNET_RUNTIME_PRESET, presets::DEV_BATCH_LENGTH_MS),
+		(IM_VALLEY_RUNTIME_PRESET, TEN_MINUTES_MS),
+	] {
+		ext_for(name).execute_with(|| {
+			let schedule = Schedule::<Runtime>::get();
+			assert_eq!(schedule.batch_length, batch_length, "{name}");
+			assert_eq!(schedule.initial_reward, 500 * UNIT, "{name}");
+			assert_eq!(schedule.halving_interval, HALVING_INTERVAL, "{name}");
+			assert_eq!(pallet_stone::GenesisIssuance::<Runtime>::get(), Balances::total_issuance());
+			let info = Stone::stone_info();
+			assert_eq!(info.mining_remaining, configs::MINING_POOL);
+			assert_eq!(info.education_remaining, configs::EDUCATION_POOL);
+			assert!(!info.transfers_enabled);
+			Stone::do_try_state().expect("invariants hold at genesis");
+		});
+	}
+}
+
+#[test]
+fn fees_are_burned_and_accounted_for() {
+	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
+		use frame_support::traits::{fungible::Balanced, tokens::*, OnUnbalanced};
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let fee = <Balances as Balanced<_>>::withdraw(
+			&alice,
+			3 * MILLI_UNIT,
+			Precision::Exact,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		)
+		.unwrap();
+		pallet_stone::BurnTracker::<Runtime>::on_unbalanced(fee);
+		assert_eq!(pallet_stone::Burned::<Runtime>::get(), 3 * MILLI_UNIT);
+		Stone::do_try_state().expect("issuance + burned = genesis + minted");
+	});
 }

@@ -2,6 +2,8 @@
 
 mod consensus;
 mod monetary;
+mod stone;
 mod system;
 
+pub use stone::{BoundStones, EDUCATION_POOL, MINING_POOL};
 pub use system::{BlockHashCount, RuntimeBlockLength, RuntimeBlockWeights};

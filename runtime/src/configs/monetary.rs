@@ -19,7 +19,8 @@ impl pallet_balances::Config for Runtime {
 	type MaxReserves = ();
 	type ReserveIdentifier = [u8; 8];
 	type Balance = Balance;
-	type DustRemoval = ();
+	// Dust is burned and accounted for.
+	type DustRemoval = pallet_stone::BurnTracker<Runtime>;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
@@ -36,8 +37,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	// Fees are burned: the supply of STONE only grows by mining.
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	// Fees are burned (and accounted for): the supply of STONE only grows by mining.
+	type OnChargeTransaction = FungibleAdapter<Balances, pallet_stone::BurnTracker<Runtime>>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	// One pico-STONE per unit of weight: a plain transfer costs about 0.0002 STONE.
 	type WeightToFee = IdentityFee<Balance>;
