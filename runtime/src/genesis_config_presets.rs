@@ -138,18 +138,10 @@ fn genesis(
 	})
 }
 
-fn development_genesis() -> Value {
+/// A development chain: endowed development accounts, Alice the admin, short batches.
+fn development_chain_genesis(authorities: Vec<(AuraId, GrandpaId)>) -> Value {
 	genesis(
-		alice_authority(),
-		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
-		DEV_BATCH_LENGTH_MS,
-	)
-}
-
-fn local_testnet_genesis() -> Value {
-	genesis(
-		nine_authorities(),
+		authorities,
 		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_BATCH_LENGTH_MS,
@@ -169,8 +161,10 @@ fn im_valley_genesis() -> Value {
 /// The JSON of the preset `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
-		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(),
-		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_chain_genesis(alice_authority()),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => {
+			development_chain_genesis(nine_authorities())
+		},
 		IM_VALLEY_RUNTIME_PRESET => im_valley_genesis(),
 		_ => return None,
 	};
