@@ -1,7 +1,7 @@
 //! Benchmarks of the Stone pallet.
 
 use frame_benchmarking::v2::*;
-use frame_support::traits::{EnsureOrigin, Get, Hooks};
+use frame_support::traits::{EnsureOrigin, Hooks};
 use frame_system::RawOrigin;
 
 use crate::*;
@@ -77,7 +77,6 @@ mod benchmarks {
 			&frame_support::storage::storage_prefix(b"Timestamp", b"Now"),
 			&u64::MAX,
 		);
-		let _ = T::MiningCap::get();
 
 		#[block]
 		{

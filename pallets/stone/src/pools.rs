@@ -47,7 +47,7 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(EducationReserved::<T>::get())
 	}
 
-	fn note_education_use(amount: BalanceOf<T>) -> DispatchResult {
+	fn ensure_education_room(amount: BalanceOf<T>) -> DispatchResult {
 		ensure!(amount <= Self::education_remaining(), Error::<T>::EducationPoolExhausted);
 		Ok(())
 	}
@@ -69,12 +69,12 @@ impl<T: Config> EducationPool<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn mint(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-		Self::note_education_use(amount)?;
+		Self::ensure_education_room(amount)?;
 		Self::education_mint(who, amount)
 	}
 
 	fn reserve(amount: BalanceOf<T>) -> DispatchResult {
-		Self::note_education_use(amount)?;
+		Self::ensure_education_room(amount)?;
 		EducationReserved::<T>::mutate(|reserved| *reserved = reserved.saturating_add(amount));
 		Ok(())
 	}

@@ -6,8 +6,7 @@
 
 use sp_arithmetic::traits::{BaseArithmetic, Unsigned, Zero};
 
-/// The index of a batch, counted from the mining start.
-pub type BatchIndex = u64;
+pub use valley_primitives::BatchIndex;
 
 /// The reward of batch `index`: `initial` halved once per `halving_interval` batches.
 ///
@@ -17,21 +16,11 @@ where
 	B: BaseArithmetic + Unsigned + Copy,
 {
 	let halvings = index / halving_interval.max(1);
-	if halvings >= bits_of(B::max_value()) as BatchIndex {
+	// Shifting by the type's width or more would overflow: everything is gone by then.
+	if halvings >= (core::mem::size_of::<B>() * 8) as BatchIndex {
 		return Zero::zero();
 	}
 	initial >> (halvings as u32)
-}
-
-fn bits_of<B: BaseArithmetic + Copy>(max: B) -> u32 {
-	// `max` is all ones: count them.
-	let mut bits = 0u32;
-	let mut value = max;
-	while !value.is_zero() {
-		value = value >> 1u32;
-		bits += 1;
-	}
-	bits
 }
 
 /// The index of the first batch of the halving era after the one `index` is in.
@@ -40,12 +29,18 @@ pub fn next_halving(index: BatchIndex, halving_interval: BatchIndex) -> BatchInd
 	(index / interval).saturating_add(1).saturating_mul(interval)
 }
 
-/// The first era (counted from 0) whose batches carry nothing.
+/// The first era (counted from 0) whose batches carry nothing: the bit length of `initial`.
 pub fn exhausted_era<B>(initial: B) -> u32
 where
 	B: BaseArithmetic + Unsigned + Copy,
 {
-	bits_of(initial)
+	let mut era = 0;
+	let mut reward = initial;
+	while !reward.is_zero() {
+		reward = reward >> 1u32;
+		era += 1;
+	}
+	era
 }
 
 /// The sum of every batch's reward over the whole schedule.

@@ -83,6 +83,21 @@ mod schedule_and_batches {
 	}
 
 	#[test]
+	fn payouts_never_mint_beyond_the_mining_pool() {
+		ExtBuilder::default().build_and_execute(|| {
+			TakePercent::set(100);
+			run_blocks(3);
+			// Books forced into a state the schedule cannot reach: the cap still holds.
+			MiningMinted::<Test>::put(MINING_CAP - 100);
+			assert_noop!(
+				<Stone as MiningPayout<_, _>>::pay(0, &7, 101),
+				Error::<Test>::MiningPoolExhausted
+			);
+			MiningMinted::<Test>::put(0);
+		});
+	}
+
+	#[test]
 	fn halving_falls_on_the_batch_boundary() {
 		ExtBuilder::default().build_and_execute(|| {
 			// Batch k closes in block 4 + 2k: batch 9 in block 22, batch 10 in block 24.

@@ -51,8 +51,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `109`
 		//  Estimated: `1525`
-		// Minimum execution time: 11_246_000 picoseconds.
-		Weight::from_parts(12_328_000, 0)
+		// Minimum execution time: 11_477_000 picoseconds.
+		Weight::from_parts(12_469_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -63,8 +63,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_318_000 picoseconds.
-		Weight::from_parts(8_372_000, 0)
+		// Minimum execution time: 5_408_000 picoseconds.
+		Weight::from_parts(6_209_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `109`
 		//  Estimated: `1525`
-		// Minimum execution time: 5_998_000 picoseconds.
-		Weight::from_parts(6_680_000, 0)
+		// Minimum execution time: 6_109_000 picoseconds.
+		Weight::from_parts(6_690_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `140`
 		//  Estimated: `1525`
-		// Minimum execution time: 9_264_000 picoseconds.
-		Weight::from_parts(10_185_000, 0)
+		// Minimum execution time: 9_474_000 picoseconds.
+		Weight::from_parts(10_186_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -113,8 +113,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `169`
 		//  Estimated: `1525`
-		// Minimum execution time: 15_924_000 picoseconds.
-		Weight::from_parts(17_596_000, 0)
+		// Minimum execution time: 16_034_000 picoseconds.
+		Weight::from_parts(17_386_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(4))
