@@ -1,0 +1,157 @@
+//! Benchmarks of the mileage pallet, at their worst cases: the longest path through a draw tree
+//! (slot 1 climbs every level), vehicles with weight on every day of the window, and a draw of
+//! `MaxWinners` distinct winners paid to new accounts.
+
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	weights::WeightMeter,
+};
+use sp_runtime::{traits::One, Perbill};
+use valley_primitives::BatchDistributor;
+
+use crate::{pallet::*, rules, types::*, BenchmarkHelper};
+
+fn vehicle(n: u32) -> VehicleId {
+	let mut id = [0u8; 32];
+	id[..4].copy_from_slice(&n.to_le_bytes());
+	id[31] = 0xbe;
+	VehicleId::from(id)
+}
+
+fn registrar<T: Config>() -> T::RuntimeOrigin {
+	T::RegistrarOrigin::try_successful_origin().expect("the registrar origin can be built")
+}
+
+/// Registers vehicle `n` for a fresh owner, with a baseline reading.
+fn register<T: Config>(n: u32) -> VehicleId {
+	let id = vehicle(n);
+	let owner: T::AccountId = account("owner", n, 0);
+	Pallet::<T>::do_register(id, owner, Some(0)).expect("room in the trees");
+	Vehicles::<T>::mutate(id, |v| {
+		if let Some(v) = v {
+			v.last_reading = Some(Reading { odometer: 1_000, at: 0 });
+		}
+	});
+	id
+}
+
+/// Gives vehicle `id` `km` on each of the window's days ending today.
+fn drive_every_day<T: Config>(id: VehicleId, km: Km) {
+	let today = Pallet::<T>::today();
+	let mut v = Vehicles::<T>::get(id).expect("registered");
+	for back in (0..WINDOW_DAYS.min(today + 1)).rev() {
+		Pallet::<T>::add_distance(&mut v, today - back, km);
+	}
+	Vehicles::<T>::insert(id, v);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_vehicle() {
+		// A freed slot to take: the longer of the two paths.
+		let first = register::<T>(1);
+		Pallet::<T>::do_deregister(first, None).unwrap();
+		let owner: T::AccountId = account("owner", 2, 0);
+
+		#[extrinsic_call]
+		_(registrar::<T>() as T::RuntimeOrigin, vehicle(2), owner, None);
+
+		assert_eq!(Vehicles::<T>::get(vehicle(2)).map(|v| v.slot), Some(1));
+	}
+
+	#[benchmark]
+	fn transfer_vehicle() {
+		let id = register::<T>(1);
+		let to: T::AccountId = account("buyer", 1, 0);
+
+		#[extrinsic_call]
+		_(registrar::<T>() as T::RuntimeOrigin, id, to.clone());
+
+		assert_eq!(Vehicles::<T>::get(id).map(|v| v.owner), Some(to));
+	}
+
+	/// A vehicle at slot 1 with weight on all 30 days: 30 tree paths to walk back.
+	#[benchmark]
+	fn deregister_vehicle() {
+		let id = register::<T>(1);
+		drive_every_day::<T>(id, 10);
+
+		#[extrinsic_call]
+		_(registrar::<T>() as T::RuntimeOrigin, id);
+
+		assert!(Vehicles::<T>::get(id).is_none());
+	}
+
+	#[benchmark]
+	fn report_behaviour() {
+		let id = register::<T>(1);
+
+		#[extrinsic_call]
+		_(registrar::<T>() as T::RuntimeOrigin, id, Perbill::from_percent(50));
+
+		assert_eq!(Vehicles::<T>::get(id).map(|v| v.behaviour), Some(Perbill::from_percent(50)));
+	}
+
+	/// One reading fed through the oracle and accepted: a new day for a vehicle that was last
+	/// active on another day of the window, at slot 1.
+	#[benchmark]
+	fn accept_reading() {
+		let id = register::<T>(1);
+		let today = Pallet::<T>::today();
+		if today > 0 {
+			let mut v = Vehicles::<T>::get(id).unwrap();
+			Pallet::<T>::add_distance(&mut v, today - 1, 1);
+			Vehicles::<T>::insert(id, v);
+		}
+
+		#[block]
+		{
+			T::BenchmarkHelper::feed(id, 1_001);
+		}
+
+		let v = Vehicles::<T>::get(id).unwrap();
+		assert_eq!(v.last_reading.map(|r| r.odometer), Some(1_001));
+		assert_eq!(v.weight(today), if today > 0 { 2 } else { 1 });
+	}
+
+	/// Drawing `n` winners among `2n` vehicles with weight on every day, each paid to a new
+	/// account.
+	#[benchmark]
+	fn draw(n: Linear<1, { T::MaxWinners::get() }>) {
+		for i in 1..=2 * n {
+			let id = register::<T>(i);
+			drive_every_day::<T>(id, i);
+		}
+		// As many participants as it takes for `n` winners.
+		let mut participants = n;
+		while rules::winners_for(participants, T::WinnerShare::get(), T::MaxWinners::get()) < n {
+			participants += 1;
+		}
+		let amount = T::BenchmarkHelper::take_on();
+		<Pallet<T> as BatchDistributor<T::Balance>>::batch_closed(1, amount);
+		PendingDraw::<T>::mutate(|p| {
+			if let Some(p) = p {
+				p.participants = participants;
+			}
+		});
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Pallet::<T>::draw_pending(now + One::one(), &mut WeightMeter::new());
+		}
+
+		let outcome = BatchOutcomes::<T>::get(1).expect("drawn");
+		assert_eq!(outcome.winners.len() as u32, n);
+	}
+
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
+}
