@@ -205,6 +205,24 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_mileage_runtime_api::MileageApi<Block, pallet_mileage::VehicleId, AccountId, Balance>
+		for Runtime
+	{
+		fn vehicle_estimate(
+			vehicle: pallet_mileage::VehicleId,
+		) -> Option<pallet_mileage_runtime_api::VehicleEstimate<AccountId, Balance>> {
+			// The next batch hands out its own reward and what earlier batches carried over.
+			let info = crate::Stone::stone_info();
+			crate::Mileage::vehicle_estimate(vehicle, info.current_reward + info.carried_over)
+		}
+
+		fn recent_batches(
+			count: u32,
+		) -> Vec<pallet_mileage_runtime_api::BatchDraw<pallet_mileage::VehicleId, AccountId, Balance>> {
+			crate::Mileage::recent_batches(count)
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

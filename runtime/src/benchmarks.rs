@@ -11,6 +11,8 @@ type BaselineBench = frame_benchmarking::baseline::Pallet<Runtime>;
 
 impl frame_benchmarking::baseline::Config for Runtime {}
 
+// `pallet_membership` (the oracle operators) uses its reference weights: its benchmarks need a
+// `MembershipChanged` that keeps a prime member, which `pallet_oracle` does not.
 // `frame_system`'s own benchmarks are left out: their `set_code` case embeds a 4 MB sample runtime in
 // our wasm. Its calls use the reference weights of `frame_system::weights::SubstrateWeight`.
 frame_benchmarking::define_benchmarks!(
@@ -20,6 +22,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_stone, Stone]
+	[pallet_oracle, Oracle]
+	[pallet_mileage, Mileage]
 );
 
 /// Every benchmark the runtime has, for `benchmark pallet --list`.

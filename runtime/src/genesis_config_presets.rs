@@ -21,7 +21,8 @@ use sp_keyring::Sr25519Keyring;
 use pallet_stone::ScheduleParams;
 
 use crate::{
-	AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, StoneConfig, SudoConfig, UNIT,
+	AccountId, Balance, BalancesConfig, OracleMembershipConfig, RuntimeGenesisConfig, StoneConfig,
+	SudoConfig, UNIT,
 };
 
 /// The preset of the nine-validator network run by the car maker and its partners.
@@ -104,6 +105,10 @@ fn dev_accounts() -> Vec<AccountId> {
 
 /// Development chains close a batch every two blocks, so that a batch closes within a minute of
 /// starting a node; the reward schedule is IM Valley's.
+/// The oracle operator of the development chains: Ferdie, endowed like every development account
+/// (a feed is charged up front and refunded when valid).
+pub const DEV_ORACLE: Sr25519Keyring = Sr25519Keyring::Ferdie;
+
 pub const DEV_BATCH_LENGTH_MS: u64 = 2 * crate::MILLI_SECS_PER_BLOCK;
 
 /// IM Valley's schedule with batches of `batch_length` milliseconds, starting at the first block.
@@ -121,6 +126,7 @@ fn genesis(
 	endowed: Vec<(AccountId, u128)>,
 	admin: AccountId,
 	batch_length: u64,
+	oracles: Vec<AccountId>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
@@ -135,6 +141,9 @@ fn genesis(
 		},
 		sudo: SudoConfig { key: Some(admin) },
 		stone: StoneConfig { schedule: stone_schedule(batch_length) },
+		oracle_membership: OracleMembershipConfig {
+			members: oracles.try_into().expect("at most MAX_ORACLES"),
+		},
 	})
 }
 
@@ -145,6 +154,7 @@ fn development_chain_genesis(authorities: Vec<(AuraId, GrandpaId)>) -> Value {
 		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_BATCH_LENGTH_MS,
+		vec![DEV_ORACLE.to_account_id()],
 	)
 }
 
@@ -155,6 +165,8 @@ fn im_valley_genesis() -> Value {
 		vec![(admin.clone(), ADMIN_ENDOWMENT)],
 		admin,
 		pallet_stone::TEN_MINUTES_MS,
+		// The admin adds the operators (oracleMembership.addMember) once their nodes run.
+		Vec::new(),
 	)
 }
 

@@ -68,7 +68,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -206,4 +206,13 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Stone = pallet_stone;
+
+	#[runtime::pallet_index(9)]
+	pub type OracleMembership = pallet_membership;
+
+	#[runtime::pallet_index(10)]
+	pub type Oracle = pallet_oracle;
+
+	#[runtime::pallet_index(11)]
+	pub type Mileage = pallet_mileage;
 }

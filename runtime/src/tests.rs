@@ -138,6 +138,12 @@ fn version_is_what_polkadot_js_expects() {
 		>,
 		dyn sp_genesis_builder::GenesisBuilder<Block>,
 		dyn pallet_stone_runtime_api::StoneApi<Block, Balance>,
+		dyn pallet_mileage_runtime_api::MileageApi<
+			Block,
+			pallet_mileage::VehicleId,
+			AccountId,
+			Balance,
+		>,
 		dyn frame_benchmarking::Benchmark<Block>,
 		dyn frame_try_runtime::TryRuntime<Block>,
 	);
@@ -155,9 +161,19 @@ fn metadata_v14_to_v16_are_served_with_every_pallet() {
 		assert_eq!(bytes[4] as u32, v);
 	}
 	let pallets: Vec<_> = Runtime::metadata_ir().pallets.into_iter().map(|p| p.name).collect();
-	for pallet in
-		["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo"]
-	{
+	for pallet in [
+		"System",
+		"Timestamp",
+		"Aura",
+		"Grandpa",
+		"Balances",
+		"TransactionPayment",
+		"Sudo",
+		"Stone",
+		"OracleMembership",
+		"Oracle",
+		"Mileage",
+	] {
 		assert!(pallets.contains(&pallet), "{pallet} in metadata");
 	}
 }
@@ -242,5 +258,55 @@ fn fees_are_burned_and_accounted_for() {
 		pallet_stone::BurnTracker::<Runtime>::on_unbalanced(fee);
 		assert_eq!(pallet_stone::Burned::<Runtime>::get(), 3 * MILLI_UNIT);
 		Stone::do_try_state().expect("issuance + burned = genesis + minted");
+	});
+}
+
+/// Runs block `n`'s hooks as the executive does, with chain time `now`: `on_initialize` (batches
+/// close), the timestamp (without Aura's slot check), `on_poll` (draws), the oracle's
+/// `on_finalize` (one feed per operator per block); then checks the invariants of
+/// Stone and Mileage.
+fn run_block(n: BlockNumber, now: u64) {
+	use frame_support::traits::{OnFinalize, OnInitialize, OnPoll};
+	System::set_block_number(n);
+	AllPalletsWithSystem::on_initialize(n);
+	pallet_timestamp::Now::<Runtime>::put(now);
+	AllPalletsWithSystem::on_poll(n, &mut frame_support::weights::WeightMeter::new());
+	<Oracle as OnFinalize<BlockNumber>>::on_finalize(n);
+	Stone::do_try_state().expect("Stone's invariants hold");
+	Mileage::do_try_state().expect("Mileage's invariants hold");
+}
+
+#[test]
+fn a_vehicle_fed_by_the_development_oracle_wins_a_batch() {
+	use pallet_mileage::VehicleId;
+	use sp_runtime::traits::Dispatchable;
+	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let oracle = presets::DEV_ORACLE.to_account_id();
+		let car = VehicleId::repeat_byte(7);
+		let t0 = 1_800_000_000_000u64;
+		run_block(1, t0);
+		assert_ok!(Mileage::register_vehicle(RuntimeOrigin::root(), car, alice.clone(), None));
+		let feed = |km: u32| {
+			RuntimeCall::Oracle(pallet_oracle::Call::feed_values {
+				values: vec![(car, km)].try_into().unwrap(),
+			})
+			.dispatch(RuntimeOrigin::signed(oracle.clone()))
+		};
+		// Valid feeds are free.
+		assert_eq!(feed(12_000).unwrap().pays_fee, frame_support::dispatch::Pays::No);
+		run_block(2, t0 + 3_600_000);
+		assert_ok!(feed(12_080));
+		let before = Balances::balance(&alice);
+		// The next block closes the overdue batch 0 and draws it: the only driver wins.
+		run_block(3, t0 + 3_606_000);
+		assert_eq!(Balances::balance(&alice), before + 500 * UNIT);
+		let batches = Mileage::recent_batches(1);
+		assert_eq!(batches[0].winners[0].vehicle, car);
+		let estimate = Mileage::vehicle_estimate(car, 500 * UNIT).unwrap();
+		assert_eq!(
+			(estimate.weight, estimate.participants, estimate.expected_per_batch),
+			(80, 1, 500 * UNIT)
+		);
 	});
 }

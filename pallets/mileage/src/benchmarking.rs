@@ -4,7 +4,7 @@
 
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{EnsureOrigin, Get},
+	traits::{EnsureOrigin, Get, Time},
 	weights::WeightMeter,
 };
 use sp_runtime::{traits::One, Perbill};
@@ -36,12 +36,21 @@ fn register<T: Config>(n: u32) -> VehicleId {
 	id
 }
 
-/// Gives vehicle `id` `km` on each of the window's days ending today.
-fn drive_every_day<T: Config>(id: VehicleId, km: Km) {
-	let today = Pallet::<T>::today();
+/// A day well into the chain's life, so that the window has 30 days behind it.
+const TODAY: Day = 20_000;
+
+/// Gives vehicle `id` `km` on each of the last `days` days of the window; the days before
+/// are kept with no weight, so that its record has its full size.
+fn drive<T: Config>(id: VehicleId, days: u32, km: Km) {
+	T::BenchmarkHelper::set_time(TODAY as u64 * DAY_MS);
 	let mut v = Vehicles::<T>::get(id).expect("registered");
-	for back in (0..WINDOW_DAYS.min(today + 1)).rev() {
-		Pallet::<T>::add_distance(&mut v, today - back, km);
+	for back in (0..WINDOW_DAYS).rev() {
+		let day = TODAY - back;
+		if back < days {
+			Pallet::<T>::add_distance(&mut v, day, km);
+		} else {
+			let _ = v.days.try_push(DayMileage { day, km: 0, weight: 0 });
+		}
 	}
 	Vehicles::<T>::insert(id, v);
 }
@@ -78,7 +87,7 @@ mod benchmarks {
 	#[benchmark]
 	fn deregister_vehicle() {
 		let id = register::<T>(1);
-		drive_every_day::<T>(id, 10);
+		drive::<T>(id, WINDOW_DAYS, 10);
 
 		#[extrinsic_call]
 		_(registrar::<T>() as T::RuntimeOrigin, id);
@@ -101,12 +110,17 @@ mod benchmarks {
 	#[benchmark]
 	fn accept_reading() {
 		let id = register::<T>(1);
-		let today = Pallet::<T>::today();
-		if today > 0 {
-			let mut v = Vehicles::<T>::get(id).unwrap();
-			Pallet::<T>::add_distance(&mut v, today - 1, 1);
-			Vehicles::<T>::insert(id, v);
+		T::BenchmarkHelper::set_time(TODAY as u64 * DAY_MS);
+		// Thirty days of records up to yesterday, when it last drove: the reading drops the
+		// oldest, opens today, and moves the vehicle's last active day.
+		let mut v = Vehicles::<T>::get(id).unwrap();
+		for back in (2..=WINDOW_DAYS).rev() {
+			let _ = v.days.try_push(DayMileage { day: TODAY - back, km: 0, weight: 0 });
 		}
+		Pallet::<T>::add_distance(&mut v, TODAY - 1, 1);
+		v.last_reading = Some(Reading { odometer: 1_000, at: T::Time::now() });
+		Vehicles::<T>::insert(id, v);
+		let weight = Vehicles::<T>::get(id).unwrap().weight(TODAY);
 
 		#[block]
 		{
@@ -115,7 +129,7 @@ mod benchmarks {
 
 		let v = Vehicles::<T>::get(id).unwrap();
 		assert_eq!(v.last_reading.map(|r| r.odometer), Some(1_001));
-		assert_eq!(v.weight(today), if today > 0 { 2 } else { 1 });
+		assert_eq!(v.weight(TODAY), weight + 1);
 	}
 
 	/// Drawing `n` winners among `2n` vehicles with weight on every day, each paid to a new
@@ -124,7 +138,7 @@ mod benchmarks {
 	fn draw(n: Linear<1, { T::MaxWinners::get() }>) {
 		for i in 1..=2 * n {
 			let id = register::<T>(i);
-			drive_every_day::<T>(id, i);
+			drive::<T>(id, 1, i);
 		}
 		// As many participants as it takes for `n` winners.
 		let mut participants = n;

@@ -67,6 +67,8 @@ pub trait BenchmarkHelper<Balance> {
 	/// Makes the payout owe an amount for a batch, as if the Stone pallet had just closed one;
 	/// returns the amount.
 	fn take_on() -> Balance;
+	/// Sets chain time, in milliseconds since the Unix epoch.
+	fn set_time(now: u64);
 }
 
 #[frame_support::pallet]

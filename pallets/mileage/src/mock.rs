@@ -183,6 +183,9 @@ impl crate::BenchmarkHelper<Balance> for BenchHelper {
 		pallet_stone::Outstanding::<Test>::put(REWARD);
 		REWARD
 	}
+	fn set_time(now: u64) {
+		Timestamp::set_timestamp(now);
+	}
 }
 
 #[derive(Default)]

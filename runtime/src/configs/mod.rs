@@ -1,6 +1,7 @@
 //! The `Config` of every pallet, one file per concern.
 
 mod consensus;
+mod mileage;
 mod monetary;
 mod stone;
 mod system;

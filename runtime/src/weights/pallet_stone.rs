@@ -49,10 +49,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Stone::NextBatch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn set_mining_start() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `109`
+		//  Measured:  `110`
 		//  Estimated: `1525`
-		// Minimum execution time: 11_477_000 picoseconds.
-		Weight::from_parts(12_469_000, 0)
+		// Minimum execution time: 11_537_000 picoseconds.
+		Weight::from_parts(12_489_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -63,8 +63,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_408_000 picoseconds.
-		Weight::from_parts(6_209_000, 0)
+		// Minimum execution time: 5_368_000 picoseconds.
+		Weight::from_parts(6_009_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -76,10 +76,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Stone::NextBatch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `109`
+		//  Measured:  `110`
 		//  Estimated: `1525`
-		// Minimum execution time: 6_109_000 picoseconds.
-		Weight::from_parts(6_690_000, 0)
+		// Minimum execution time: 6_089_000 picoseconds.
+		Weight::from_parts(6_770_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -89,10 +89,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn on_initialize_start() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `140`
+		//  Measured:  `141`
 		//  Estimated: `1525`
-		// Minimum execution time: 9_474_000 picoseconds.
-		Weight::from_parts(10_186_000, 0)
+		// Minimum execution time: 9_574_000 picoseconds.
+		Weight::from_parts(10_446_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -107,16 +107,24 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Stone::MiningReleased` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::CarriedOver` (r:1 w:1)
 	/// Proof: `Stone::CarriedOver` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::PendingDraw` (r:1 w:0)
+	/// Proof: `Mileage::PendingDraw` (`max_values`: Some(1), `max_size`: Some(36), added: 531, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::WindowSummary` (r:1 w:0)
+	/// Proof: `Mileage::WindowSummary` (`max_values`: Some(1), `max_size`: Some(480), added: 975, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::Outstanding` (r:1 w:1)
 	/// Proof: `Stone::Outstanding` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::LastBatch` (r:0 w:1)
+	/// Proof: `Mileage::LastBatch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::BatchOutcomes` (r:0 w:2)
+	/// Proof: `Mileage::BatchOutcomes` (`max_values`: None, `max_size`: Some(8042), added: 10517, mode: `MaxEncodedLen`)
 	fn close_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `169`
-		//  Estimated: `1525`
-		// Minimum execution time: 16_034_000 picoseconds.
-		Weight::from_parts(17_386_000, 0)
-			.saturating_add(Weight::from_parts(0, 1525))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(4))
+		//  Measured:  `176`
+		//  Estimated: `1965`
+		// Minimum execution time: 22_944_000 picoseconds.
+		Weight::from_parts(24_526_000, 0)
+			.saturating_add(Weight::from_parts(0, 1965))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(7))
 	}
 }
