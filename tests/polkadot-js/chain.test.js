@@ -49,7 +49,7 @@ test('mining batches close every two blocks on the dev chain, their reward carri
     }).catch(reject);
   });
   assert.equal(closed.reward.toBigInt(), 500n * UNIT);
-  // No mileage distributor yet: everything carries over, nothing is minted.
+  // Nobody has driven on this fresh chain: everything carries over, nothing is minted.
   assert.equal(closed.distributed.toBigInt(), 0n);
   assert.equal(closed.carriedOver.toBigInt(), (closed.index.toBigInt() + 1n) * 500n * UNIT);
 
