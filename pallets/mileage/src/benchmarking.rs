@@ -132,11 +132,14 @@ mod benchmarks {
 		assert_eq!(v.weight(TODAY), weight + 1);
 	}
 
-	/// Drawing `n` winners among `2n` vehicles with weight on every day, each paid to a new
-	/// account.
+	/// Drawing `n` winners among `2n` vehicles scattered over the tree, each paid to a new account.
 	#[benchmark]
 	fn draw(n: Linear<1, { T::MaxWinners::get() }>) {
+		// Spread over the whole tree, so that the descents share few nodes, as among a million
+		// vehicles.
+		let spacing = (T::MaxVehicles::get() / (2 * n)).max(1);
 		for i in 1..=2 * n {
+			HighestSlot::<T>::put((i - 1) * spacing);
 			let id = register::<T>(i);
 			drive::<T>(id, 1, i);
 		}

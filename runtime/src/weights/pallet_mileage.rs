@@ -59,8 +59,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `157`
 		//  Estimated: `3935`
-		// Minimum execution time: 25_398_000 picoseconds.
-		Weight::from_parts(27_070_000, 0)
+		// Minimum execution time: 25_518_000 picoseconds.
+		Weight::from_parts(27_340_000, 0)
 			.saturating_add(Weight::from_parts(0, 3935))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `259`
 		//  Estimated: `3935`
-		// Minimum execution time: 18_588_000 picoseconds.
-		Weight::from_parts(19_990_000, 0)
+		// Minimum execution time: 18_858_000 picoseconds.
+		Weight::from_parts(20_320_000, 0)
 			.saturating_add(Weight::from_parts(0, 3935))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `19361`
 		//  Estimated: `1575990`
-		// Minimum execution time: 2_647_714_000 picoseconds.
-		Weight::from_parts(2_770_317_000, 0)
+		// Minimum execution time: 2_633_734_000 picoseconds.
+		Weight::from_parts(2_793_772_000, 0)
 			.saturating_add(Weight::from_parts(0, 1575990))
 			.saturating_add(T::DbWeight::get().reads(635))
 			.saturating_add(T::DbWeight::get().writes(637))
@@ -113,8 +113,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `259`
 		//  Estimated: `3935`
-		// Minimum execution time: 13_951_000 picoseconds.
-		Weight::from_parts(15_052_000, 0)
+		// Minimum execution time: 13_991_000 picoseconds.
+		Weight::from_parts(15_223_000, 0)
 			.saturating_add(Weight::from_parts(0, 3935))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -137,8 +137,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1756`
 		//  Estimated: `53490`
-		// Minimum execution time: 106_348_000 picoseconds.
-		Weight::from_parts(111_035_000, 0)
+		// Minimum execution time: 106_428_000 picoseconds.
+		Weight::from_parts(111_296_000, 0)
 			.saturating_add(Weight::from_parts(0, 53490))
 			.saturating_add(T::DbWeight::get().reads(27))
 			.saturating_add(T::DbWeight::get().writes(25))
@@ -149,7 +149,7 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::WindowSummary` (r:1 w:0)
 	/// Proof: `Mileage::WindowSummary` (`max_values`: Some(1), `max_size`: Some(480), added: 975, mode: `MaxEncodedLen`)
-	/// Storage: `Mileage::DrawTree` (r:184 w:0)
+	/// Storage: `Mileage::DrawTree` (r:1397 w:0)
 	/// Proof: `Mileage::DrawTree` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehicleAt` (r:100 w:0)
 	/// Proof: `Mileage::VehicleAt` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
@@ -170,17 +170,17 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 100]`.
 	fn draw(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1449 + n * (649 ±0)`
-		//  Estimated: `43434 + n * (3956 ±41)`
-		// Minimum execution time: 128_892_000 picoseconds.
-		Weight::from_parts(15_866_636, 0)
-			.saturating_add(Weight::from_parts(0, 43434))
-			// Standard Error: 403_654
-			.saturating_add(Weight::from_parts(86_399_281, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(23))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+		//  Measured:  `2065 + n * (1023 ±0)`
+		//  Estimated: `123072 + n * (34157 ±0)`
+		// Minimum execution time: 141_831_000 picoseconds.
+		Weight::from_parts(40_228_367, 0)
+			.saturating_add(Weight::from_parts(0, 123072))
+			// Standard Error: 405_439
+			.saturating_add(Weight::from_parts(107_955_511, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(55))
+			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3956).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 34157).saturating_mul(n.into()))
 	}
 }
