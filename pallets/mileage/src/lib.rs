@@ -156,11 +156,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type VehicleAt<T: Config> = StorageMap<_, Twox64Concat, Slot, VehicleId, OptionQuery>;
 
-	/// How many vehicles are registered.
-	#[pallet::storage]
-	pub type VehicleCount<T: Config> = StorageValue<_, u32, ValueQuery>;
-
-	/// The highest slot handed out so far.
+	/// The highest slot handed out so far; the vehicles registered are this less
+	/// [`FreeSlotCount`].
 	#[pallet::storage]
 	pub type HighestSlot<T: Config> = StorageValue<_, Slot, ValueQuery>;
 

@@ -107,16 +107,18 @@ pub fn random_below(seed: &[u8], k: u32, bound: u64) -> u64 {
 	(u128::from_le_bytes(wide) % bound as u128) as u64
 }
 
-/// A drawn vehicle: its slot and its weight on each day of the window.
+/// A drawn slot: what the caller looked up for it, and its weight on each day of the window.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Drawn {
+pub struct Drawn<P> {
 	/// Its slot.
 	pub slot: Slot,
+	/// What `lookup` returned with its weights (the pallet: the vehicle and its owner).
+	pub payload: P,
 	/// Its weight per day.
 	pub weights: Vec<(Day, u64)>,
 }
 
-impl Drawn {
+impl<P> Drawn<P> {
 	fn weight_on(&self, day: Day) -> u64 {
 		self.weights.iter().filter(|(d, _)| *d == day).map(|(_, w)| *w).sum()
 	}
@@ -126,18 +128,18 @@ impl Drawn {
 /// slots not drawn yet (weighted sampling without replacement).
 ///
 /// `days` are the window's days with each tree's total; `node(day, i)` reads node `i` of a day's
-/// tree; `weights_of(slot)` returns a drawn slot's weight per day. Stops early when no weight is
-/// left. Reads `n · (log2(capacity) + 1)` nodes and weight lists.
-pub fn draw(
+/// tree; `lookup(slot)` returns what the caller needs of a drawn slot with its weight per day.
+/// Stops early when no weight is left. Reads `n · log2(capacity)` nodes and `n` lookups.
+pub fn draw<P>(
 	capacity: u32,
 	days: &[(Day, u64)],
 	n: u32,
 	seed: &[u8],
 	mut node: impl FnMut(Day, u32) -> u64,
-	mut weights_of: impl FnMut(Slot) -> Vec<(Day, u64)>,
-) -> Vec<Drawn> {
+	mut lookup: impl FnMut(Slot) -> Option<(P, Vec<(Day, u64)>)>,
+) -> Vec<Drawn<P>> {
 	let mut totals: Vec<(Day, u64)> = days.to_vec();
-	let mut drawn: Vec<Drawn> = Vec::new();
+	let mut drawn: Vec<Drawn<P>> = Vec::new();
 	for k in 0..n {
 		let total = totals.iter().fold(0u64, |sum, (_, t)| sum.saturating_add(*t));
 		if total == 0 {
@@ -160,7 +162,9 @@ pub fn draw(
 			// Only if the trees disagree with the totals: never pay a vehicle twice.
 			break;
 		}
-		let won = Drawn { slot, weights: weights_of(slot) };
+		// A slot nobody holds only if the trees disagree with the vehicles: stop there too.
+		let Some((payload, weights)) = lookup(slot) else { break };
+		let won = Drawn { slot, payload, weights };
 		for (day, total) in totals.iter_mut() {
 			*total = total.saturating_sub(won.weight_on(*day));
 		}

@@ -118,7 +118,9 @@ fn draw_from(capacity: u32, days: &[(Day, Vec<u64>)], n: u32, seed: &[u8]) -> Ve
 		seed,
 		|day, i| trees.iter().find(|(d, _)| *d == day).map_or(0, |(_, t)| t[i as usize]),
 		|slot| {
-			days.iter().map(|(d, l)| (*d, l[slot as usize - 1])).filter(|(_, w)| *w > 0).collect()
+			let weights =
+				days.iter().map(|(d, l)| (*d, l[slot as usize - 1])).filter(|(_, w)| *w > 0);
+			Some(((), weights.collect()))
 		},
 	)
 	.into_iter()

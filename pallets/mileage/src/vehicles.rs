@@ -28,7 +28,6 @@ impl<T: Config> Pallet<T> {
 		);
 		VehicleAt::<T>::insert(slot, vehicle);
 		VehiclesOf::<T>::insert(&owner, vehicle, ());
-		VehicleCount::<T>::mutate(|n| *n += 1);
 		Self::deposit_event(Event::VehicleRegistered { vehicle, owner, activation });
 		Ok(())
 	}
@@ -72,7 +71,6 @@ impl<T: Config> Pallet<T> {
 		Vehicles::<T>::remove(vehicle);
 		VehicleAt::<T>::remove(v.slot);
 		VehiclesOf::<T>::remove(&v.owner, vehicle);
-		VehicleCount::<T>::mutate(|n| *n = n.saturating_sub(1));
 		Self::free_slot(v.slot);
 		Self::deposit_event(Event::VehicleDeregistered { vehicle, owner: v.owner });
 		Ok(())
