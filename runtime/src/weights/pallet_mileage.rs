@@ -49,21 +49,19 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::FreeSlots` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Mileage::VehicleCount` (r:1 w:1)
-	/// Proof: `Mileage::VehicleCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehicleAt` (r:0 w:1)
 	/// Proof: `Mileage::VehicleAt` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehiclesOf` (r:0 w:1)
 	/// Proof: `Mileage::VehiclesOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn register_vehicle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `157`
+		//  Measured:  `134`
 		//  Estimated: `3935`
-		// Minimum execution time: 25_518_000 picoseconds.
-		Weight::from_parts(27_340_000, 0)
+		// Minimum execution time: 23_455_000 picoseconds.
+		Weight::from_parts(25_238_000, 0)
 			.saturating_add(Weight::from_parts(0, 3935))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().writes(6))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Mileage::Vehicles` (r:1 w:1)
 	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(470), added: 2945, mode: `MaxEncodedLen`)
@@ -71,10 +69,10 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::VehiclesOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn transfer_vehicle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `259`
+		//  Measured:  `236`
 		//  Estimated: `3935`
-		// Minimum execution time: 18_858_000 picoseconds.
-		Weight::from_parts(20_320_000, 0)
+		// Minimum execution time: 18_157_000 picoseconds.
+		Weight::from_parts(19_509_000, 0)
 			.saturating_add(Weight::from_parts(0, 3935))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -87,8 +85,6 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::WindowSummary` (`max_values`: Some(1), `max_size`: Some(480), added: 975, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::DrawTree` (r:630 w:630)
 	/// Proof: `Mileage::DrawTree` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
-	/// Storage: `Mileage::VehicleCount` (r:1 w:1)
-	/// Proof: `Mileage::VehicleCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::FreeSlotCount` (r:1 w:1)
 	/// Proof: `Mileage::FreeSlotCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::FreeSlots` (r:0 w:1)
@@ -99,22 +95,22 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::VehiclesOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn deregister_vehicle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `19361`
+		//  Measured:  `19338`
 		//  Estimated: `1575990`
-		// Minimum execution time: 2_633_734_000 picoseconds.
-		Weight::from_parts(2_793_772_000, 0)
+		// Minimum execution time: 2_683_497_000 picoseconds.
+		Weight::from_parts(2_812_770_000, 0)
 			.saturating_add(Weight::from_parts(0, 1575990))
-			.saturating_add(T::DbWeight::get().reads(635))
-			.saturating_add(T::DbWeight::get().writes(637))
+			.saturating_add(T::DbWeight::get().reads(634))
+			.saturating_add(T::DbWeight::get().writes(636))
 	}
 	/// Storage: `Mileage::Vehicles` (r:1 w:1)
 	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(470), added: 2945, mode: `MaxEncodedLen`)
 	fn report_behaviour() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `259`
+		//  Measured:  `236`
 		//  Estimated: `3935`
-		// Minimum execution time: 13_991_000 picoseconds.
-		Weight::from_parts(15_223_000, 0)
+		// Minimum execution time: 13_480_000 picoseconds.
+		Weight::from_parts(14_652_000, 0)
 			.saturating_add(Weight::from_parts(0, 3935))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -135,10 +131,10 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::WindowSummary` (`max_values`: Some(1), `max_size`: Some(480), added: 975, mode: `MaxEncodedLen`)
 	fn accept_reading() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1756`
+		//  Measured:  `1733`
 		//  Estimated: `53490`
-		// Minimum execution time: 106_428_000 picoseconds.
-		Weight::from_parts(111_296_000, 0)
+		// Minimum execution time: 106_088_000 picoseconds.
+		Weight::from_parts(113_238_000, 0)
 			.saturating_add(Weight::from_parts(0, 53490))
 			.saturating_add(T::DbWeight::get().reads(27))
 			.saturating_add(T::DbWeight::get().writes(25))
@@ -170,13 +166,13 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 100]`.
 	fn draw(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2065 + n * (1023 ±0)`
+		//  Measured:  `2041 + n * (1023 ±0)`
 		//  Estimated: `123072 + n * (34157 ±0)`
-		// Minimum execution time: 141_831_000 picoseconds.
-		Weight::from_parts(40_228_367, 0)
+		// Minimum execution time: 171_615_000 picoseconds.
+		Weight::from_parts(327_580_963, 0)
 			.saturating_add(Weight::from_parts(0, 123072))
-			// Standard Error: 405_439
-			.saturating_add(Weight::from_parts(107_955_511, 0).saturating_mul(n.into()))
+			// Standard Error: 481_355
+			.saturating_add(Weight::from_parts(102_371_246, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(55))
 			.saturating_add(T::DbWeight::get().reads((17_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
