@@ -130,13 +130,48 @@ pub fn signed_extrinsic(
 	)
 }
 
-/// The inherent data of a benchmark block: a timestamp.
-pub fn inherent_benchmark_data() -> Result<InherentData> {
+/// The inherent data of a benchmark block on the best block: a timestamp at the Unix epoch
+/// (Aura's slot 0) and the beacon's VRF by that slot's author, which must be a development
+/// authority (//Alice on `dev`, //Validator1 on `local`).
+pub fn inherent_benchmark_data(client: &FullClient) -> Result<InherentData> {
+	use sp_keystore::{testing::MemoryKeystore, Keystore, KeystorePtr};
 	let mut inherent_data = InherentData::new();
 	let d = Duration::from_millis(0);
 	let timestamp = sp_timestamp::InherentDataProvider::new(d.into());
 
-	futures::executor::block_on(timestamp.provide_inherent_data(&mut inherent_data))
-		.map_err(|e| format!("creating inherent data: {e:?}"))?;
+	let keystore = MemoryKeystore::new();
+	for suri in ["//Alice", "//Validator1"] {
+		keystore
+			.sr25519_generate_new(sp_core::crypto::key_types::AURA, Some(suri))
+			.map_err(|e| format!("development key {suri}: {e}"))?;
+	}
+	let keystore: KeystorePtr = std::sync::Arc::new(keystore);
+	let beacon = crate::beacon::InherentDataProvider::for_slot(
+		client,
+		&keystore,
+		sp_blockchain::HeaderBackend::info(client).best_hash,
+		0.into(),
+	)
+	.map_err(|e| format!("beacon VRF: {e}"))?;
+
+	futures::executor::block_on(async {
+		timestamp.provide_inherent_data(&mut inherent_data).await?;
+		beacon.provide_inherent_data(&mut inherent_data).await
+	})
+	.map_err(|e| format!("creating inherent data: {e:?}"))?;
+	if inherent_data
+		.get_data::<pallet_beacon_primitives::BeaconVrf>(
+			&pallet_beacon_primitives::INHERENT_IDENTIFIER,
+		)
+		.ok()
+		.flatten()
+		.is_none()
+	{
+		return Err(
+			"the chain's slot-0 authority is not a development key (//Alice or //Validator1): \
+		            run overhead benchmarks on the dev or local chain"
+				.into(),
+		);
+	}
 	Ok(inherent_data)
 }

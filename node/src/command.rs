@@ -146,8 +146,8 @@ pub fn run() -> sc_cli::Result<()> {
 					let ext_builder = RemarkBuilder::new(client.clone());
 					cmd.run(
 						config.chain_spec.name().into(),
-						client,
-						inherent_benchmark_data()?,
+						client.clone(),
+						inherent_benchmark_data(&client)?,
 						Vec::new(),
 						&ext_builder,
 						false,
@@ -163,7 +163,8 @@ pub fn run() -> sc_cli::Result<()> {
 							EXISTENTIAL_DEPOSIT,
 						)),
 					]);
-					cmd.run(client, inherent_benchmark_data()?, Vec::new(), &ext_factory)
+					let inherent_data = inherent_benchmark_data(&client)?;
+					cmd.run(client, inherent_data, Vec::new(), &ext_factory)
 				},
 				BenchmarkCmd::Machine(cmd) => {
 					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())

@@ -1,5 +1,6 @@
 //! `valley-node`: the IM Valley node.
 
+mod beacon;
 mod benchmarking;
 mod chain_spec;
 mod cli;

@@ -1,5 +1,5 @@
-//! The node's services: client, transaction pool, networking, Aura authoring, GRANDPA voting,
-//! off-chain workers and RPC.
+//! The node's services: client, transaction pool, networking, Aura authoring (with the beacon's
+//! VRF), GRANDPA voting, off-chain workers and RPC.
 
 use futures::FutureExt;
 use sc_client_api::{Backend, BlockBackend};
@@ -119,7 +119,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 						&*cidp_client,
 						parent_hash,
 					)?;
-					Ok(aura_inherent_data(slot_duration))
+					let (slot, timestamp) = aura_inherent_data(slot_duration);
+					Ok((slot, timestamp, crate::beacon::InherentDataProvider::for_import()))
 				}
 			},
 			spawner: &task_manager.spawn_essential_handle(),
@@ -262,6 +263,8 @@ pub fn new_full<
 		);
 
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
+		let cidp_client = client.clone();
+		let cidp_keystore = keystore_container.keystore();
 
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
@@ -270,8 +273,17 @@ pub fn new_full<
 				select_chain,
 				block_import,
 				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					Ok(aura_inherent_data(slot_duration))
+				// The slot's author also signs the beacon's VRF with its Aura key.
+				create_inherent_data_providers: move |parent, ()| {
+					let client = cidp_client.clone();
+					let keystore = cidp_keystore.clone();
+					async move {
+						let (slot, timestamp) = aura_inherent_data(slot_duration);
+						let beacon = crate::beacon::InherentDataProvider::for_slot(
+							&*client, &keystore, parent, *slot,
+						)?;
+						Ok((slot, timestamp, beacon))
+					}
 				},
 				force_authoring,
 				backoff_authoring_blocks: Option::<()>::None,

@@ -18,9 +18,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use crate::{
-	genesis_config_presets, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	genesis_config_presets, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -220,6 +220,16 @@ impl_runtime_apis! {
 			count: u32,
 		) -> Vec<pallet_mileage_runtime_api::BatchDraw<pallet_mileage::VehicleId, AccountId, Balance>> {
 			crate::Mileage::recent_batches(count)
+		}
+	}
+
+	impl pallet_beacon_primitives::BeaconApi<Block, BlockNumber> for Runtime {
+		fn latest() -> (BlockNumber, sp_core::H256) {
+			crate::Beacon::latest()
+		}
+
+		fn randomness_of(block: BlockNumber) -> Option<sp_core::H256> {
+			<crate::Beacon as valley_primitives::BlockRandomness<_, _>>::randomness_of(block)
 		}
 	}
 

@@ -24,6 +24,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_stone, Stone]
 	[pallet_oracle, Oracle]
 	[pallet_mileage, Mileage]
+	[pallet_beacon, Beacon]
 );
 
 /// Every benchmark the runtime has, for `benchmark pallet --list`.

@@ -68,7 +68,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -215,4 +215,7 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Mileage = pallet_mileage;
+
+	#[runtime::pallet_index(12)]
+	pub type Beacon = pallet_beacon;
 }

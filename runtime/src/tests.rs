@@ -1,4 +1,5 @@
-//! Runtime tests: the genesis presets, a balance transfer, and what polkadot.js reads.
+//! Runtime tests: the genesis presets, a balance transfer, what polkadot.js reads, the beacon's
+//! inherent through the executive, and a mileage batch won with the beacon's randomness.
 
 use frame_support::{
 	assert_ok,
@@ -8,7 +9,10 @@ use serde_json::Value;
 use sp_core::{crypto::Pair as _, ed25519, sr25519};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::BuildStorage;
+use sp_runtime::{
+	traits::{Block as _, Header as _},
+	BuildStorage,
+};
 
 use crate::{
 	genesis_config_presets::{self as presets, IM_VALLEY_RUNTIME_PRESET},
@@ -261,19 +265,214 @@ fn fees_are_burned_and_accounted_for() {
 	});
 }
 
-/// Runs block `n`'s hooks as the executive does, with chain time `now`: `on_initialize` (batches
-/// close), the timestamp (without Aura's slot check), `on_poll` (draws), the oracle's
-/// `on_finalize` (one feed per operator per block); then checks the invariants of
-/// Stone and Mileage.
+/// Aura's pre-runtime digest for `slot`.
+fn aura_digest(slot: u64) -> sp_runtime::Digest {
+	use codec::Encode;
+	sp_runtime::Digest {
+		logs: vec![sp_runtime::DigestItem::PreRuntime(
+			sp_consensus_aura::AURA_ENGINE_ID,
+			sp_consensus_aura::Slot::from(slot).encode(),
+		)],
+	}
+}
+
+/// The development key of Aura authority `slot`'s author on the local network
+/// (//Validator1 … //Validator9), or Alice's on the dev chain.
+fn slot_author_key(slot: u64) -> sr25519::Pair {
+	let authorities = pallet_aura::Authorities::<Runtime>::get();
+	let author = authorities[(slot % authorities.len() as u64) as usize].clone().into_inner();
+	(1..=9)
+		.map(|i| format!("//Validator{i}"))
+		.chain(["//Alice".into()])
+		.map(|suri| sr25519::Pair::from_string(&suri, None).unwrap())
+		.find(|pair| pair.public() == author)
+		.expect("a development authority")
+}
+
+/// `pair`'s beacon inherent over the current latest randomness and `slot`.
+fn beacon_inherent(pair: &sr25519::Pair, slot: u64) -> UncheckedExtrinsic {
+	use sp_core::crypto::VrfSecret;
+	let previous = Beacon::latest().1;
+	let transcript = pallet_beacon_primitives::vrf_transcript(&previous, slot);
+	let vrf = pair.vrf_sign(&transcript.into_sign_data()).into();
+	UncheckedExtrinsic::new_bare(RuntimeCall::Beacon(pallet_beacon::Call::set_randomness { vrf }))
+}
+
+/// Starts block `n` in `slot` through the executive and applies its timestamp inherent.
+fn start_block(n: BlockNumber, slot: u64) {
+	let header = Header::new(
+		n,
+		Default::default(),
+		Default::default(),
+		System::parent_hash(),
+		aura_digest(slot),
+	);
+	Executive::initialize_block(&header);
+	let timestamp =
+		UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+			now: slot * SLOT_DURATION,
+		}));
+	assert_ok!(Executive::apply_extrinsic(timestamp).expect("the timestamp applies"));
+}
+
+/// A whole block `n` in `slot` as the node builds it: its inherents (timestamp, the slot author's
+/// VRF), `on_poll`, the end of the block. Returns the beacon inherent it carried.
+fn build_block(n: BlockNumber, slot: u64) -> UncheckedExtrinsic {
+	start_block(n, slot);
+	let beacon = beacon_inherent(&slot_author_key(slot), slot);
+	assert_ok!(Executive::apply_extrinsic(beacon.clone()).expect("the beacon applies"));
+	Executive::inherents_applied();
+	Executive::finalize_block();
+	Beacon::do_try_state().expect("the beacon's invariants hold");
+	beacon
+}
+
+/// The slot of the first blocks of the tests, in 2027.
+const SLOT_0: u64 = 1_800_000_000_000 / SLOT_DURATION;
+
+#[test]
+fn the_beacon_accepts_the_aura_slot_author_s_vrf() {
+	ext_for(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let mut seen = std::collections::BTreeSet::new();
+		// Two rounds of the nine authorities, each signing its own slot.
+		for n in 1..=18 {
+			build_block(n, SLOT_0 + u64::from(n));
+			let (block, randomness) = Beacon::latest();
+			assert_eq!(block, n);
+			assert!(seen.insert(randomness), "block {n} has new randomness");
+		}
+		// What draws read: the value of a given block, while it is in the history.
+		use valley_primitives::BlockRandomness;
+		assert_eq!(Beacon::randomness_of(18), Some(Beacon::latest().1));
+		assert!(Beacon::randomness_of(1).is_some());
+		assert_eq!(Beacon::randomness_of(19), None);
+	});
+}
+
+/// Applies `inherent` in a block that already has its timestamp; asserts that the block cannot
+/// contain it.
+fn assert_refused(inherent: UncheckedExtrinsic) {
+	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+	assert_eq!(
+		Executive::apply_extrinsic(inherent),
+		Err(TransactionValidityError::Invalid(InvalidTransaction::BadMandatory))
+	);
+}
+
+#[test]
+fn the_beacon_refuses_another_authority_s_vrf() {
+	ext_for(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		build_block(1, SLOT_0 + 1);
+		let slot = SLOT_0 + 2;
+		start_block(2, slot);
+		// The authority of the next slot, and of the previous one, sign the current slot.
+		for other in [slot + 1, slot - 1] {
+			assert_refused(beacon_inherent(&slot_author_key(other), slot));
+		}
+		assert_eq!(Beacon::latest().0, 1);
+		// The author's own is still accepted.
+		assert_ok!(Executive::apply_extrinsic(beacon_inherent(&slot_author_key(slot), slot))
+			.expect("the author's VRF applies"));
+	});
+}
+
+#[test]
+fn the_beacon_refuses_a_vrf_for_a_stale_slot() {
+	ext_for(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		build_block(1, SLOT_0 + 1);
+		// Block 2 is in slot SLOT_0 + 11: its author's previous turn was SLOT_0 + 2.
+		let slot = SLOT_0 + 11;
+		start_block(2, slot);
+		let author = slot_author_key(slot);
+		assert_refused(beacon_inherent(&author, slot - 9));
+		assert_refused(beacon_inherent(&author, slot + 9));
+		assert_ok!(Executive::apply_extrinsic(beacon_inherent(&author, slot))
+			.expect("the author's VRF applies"));
+	});
+}
+
+#[test]
+fn the_beacon_refuses_a_replayed_vrf() {
+	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
+		// Alice authors every block of the dev chain, so her VRF of block 1 has the right key.
+		let replayed = build_block(1, SLOT_0 + 1);
+		start_block(2, SLOT_0 + 2);
+		assert_refused(replayed);
+		assert_eq!(Beacon::latest().0, 1);
+	});
+}
+
+#[test]
+fn a_block_without_the_beacon_inherent_fails_the_inherent_check() {
+	use frame_support::inherent::InherentData;
+	ext_for(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let slot = SLOT_0 + 1;
+		let header = Header::new(
+			1,
+			Default::default(),
+			Default::default(),
+			Default::default(),
+			aura_digest(slot),
+		);
+		let timestamp =
+			UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+				now: slot * SLOT_DURATION,
+			}));
+		let mut data = InherentData::new();
+		data.put_data(
+			<Timestamp as frame_support::inherent::ProvideInherent>::INHERENT_IDENTIFIER,
+			&(slot * SLOT_DURATION),
+		)
+		.unwrap();
+
+		let without = Block::new(header.clone(), vec![timestamp.clone()]).into();
+		let result = data.check_extrinsics(&without);
+		assert!(!result.ok());
+		let errors: Vec<_> = result.into_errors().collect();
+		assert_eq!(
+			errors,
+			vec![(
+				pallet_beacon::INHERENT_IDENTIFIER,
+				codec::Encode::encode(&pallet_beacon::InherentError::Missing)
+			)]
+		);
+
+		let beacon = beacon_inherent(&slot_author_key(slot), slot);
+		let with = Block::new(header, vec![timestamp, beacon]).into();
+		assert!(data.check_extrinsics(&with).ok());
+	});
+}
+
+#[test]
+#[should_panic(expected = "the beacon inherent (the author's VRF) must be in every block")]
+fn a_block_without_the_beacon_inherent_cannot_be_executed() {
+	ext_for(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		start_block(1, SLOT_0 + 1);
+		Executive::inherents_applied();
+		Executive::finalize_block();
+	});
+}
+
+/// Runs block `n` with chain time `now` as the executive does, by hand: `on_initialize` (batches
+/// close), the timestamp (without Aura's slot check), the beacon's inherent by the slot's author,
+/// `on_poll` (draws), the oracle's `on_finalize` (one feed per operator per block) and the
+/// beacon's (the block has its randomness); then checks the invariants of Stone, Mileage and the
+/// beacon. Transactions dispatched after it count as the block's.
 fn run_block(n: BlockNumber, now: u64) {
 	use frame_support::traits::{OnFinalize, OnInitialize, OnPoll};
-	System::set_block_number(n);
+	use sp_runtime::traits::Dispatchable;
+	let slot = now / SLOT_DURATION;
+	System::initialize(&n, &System::parent_hash(), &aura_digest(slot));
 	AllPalletsWithSystem::on_initialize(n);
 	pallet_timestamp::Now::<Runtime>::put(now);
+	let beacon = beacon_inherent(&slot_author_key(slot), slot);
+	assert_ok!(beacon.function.dispatch(RuntimeOrigin::none()));
 	AllPalletsWithSystem::on_poll(n, &mut frame_support::weights::WeightMeter::new());
 	<Oracle as OnFinalize<BlockNumber>>::on_finalize(n);
+	<Beacon as OnFinalize<BlockNumber>>::on_finalize(n);
 	Stone::do_try_state().expect("Stone's invariants hold");
 	Mileage::do_try_state().expect("Mileage's invariants hold");
+	Beacon::do_try_state().expect("the beacon's invariants hold");
 }
 
 #[test]

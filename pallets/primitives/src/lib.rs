@@ -3,7 +3,8 @@
 //! The types and traits that couple the IM Valley pallets, so that no pallet names another in its
 //! `Config`: the Stone pallet hands each closed mining batch to a [`BatchDistributor`] (the
 //! mileage pallet), which pays winners through [`MiningPayout`]; educational mining mints through
-//! [`EducationPool`].
+//! [`EducationPool`]; draws read the beacon's randomness of a given block through
+//! [`BlockRandomness`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -52,4 +53,17 @@ pub trait EducationPool<AccountId, Balance> {
 	fn mint_reserved(who: &AccountId, amount: Balance) -> DispatchResult;
 	/// Returns `amount` of the reservation to the pool.
 	fn unreserve(amount: Balance) -> DispatchResult;
+}
+
+/// The randomness of individual blocks, from the randomness beacon.
+///
+/// A consumer freezes its inputs first (say a request recorded in block `r`) and then draws with
+/// the randomness of a block after it (`r + 1` or later): nobody, the author of `r + 1` included,
+/// knew that value when the inputs were frozen, and once the block exists the value is fixed for
+/// everybody.
+pub trait BlockRandomness<BlockNumber, Output> {
+	/// The randomness of `block`: `Some` once that block's beacon inherent has been applied (from
+	/// then on in `block` itself and in every later block while `block` is in the history),
+	/// `None` for a block whose randomness is not known yet or was pruned.
+	fn randomness_of(block: BlockNumber) -> Option<Output>;
 }

@@ -3,19 +3,13 @@
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, EitherOfDiverse, Randomness},
+	traits::{ConstU32, EitherOfDiverse},
 	PalletId,
 };
 use frame_system::{EnsureRoot, EnsureSignedBy};
-use sp_runtime::{
-	traits::{BlakeTwo256, Hash as _},
-	Perbill,
-};
+use sp_runtime::Perbill;
 
-use crate::{
-	AccountId, Balance, BlockNumber, Hash, Mileage, OracleMembership, Runtime, RuntimeEvent,
-	System, Timestamp,
-};
+use crate::{AccountId, Balance, Mileage, OracleMembership, Runtime, RuntimeEvent, Timestamp};
 
 /// The most oracle operators.
 pub const MAX_ORACLES: u32 = 16;
@@ -62,24 +56,11 @@ impl pallet_oracle::Config for Runtime {
 	type BenchmarkHelper = bench::FullFeed;
 }
 
-/// TEMPORARY, until the beacon pallet lands (issue 5): a hash of the subject and the parent
-/// block's hash, said to be known at the current block. The parent's author could grind it by
-/// reordering or withholding its block; the beacon replaces it with the slot author's VRF output,
-/// which nobody can choose.
-pub struct ParentHashRandomness;
-
-impl Randomness<Hash, BlockNumber> for ParentHashRandomness {
-	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
-		let parent = System::parent_hash();
-		(BlakeTwo256::hash_of(&(subject, parent)), System::block_number())
-	}
-}
-
 impl pallet_mileage::Config for Runtime {
 	type Balance = Balance;
 	type Payout = crate::Stone;
 	type Time = Timestamp;
-	type Randomness = ParentHashRandomness;
+	type Randomness = crate::Beacon;
 	type Odometers = crate::Oracle;
 	type RegistrarOrigin =
 		EitherOfDiverse<EnsureRoot<AccountId>, EnsureSignedBy<OracleMembership, AccountId>>;
