@@ -181,14 +181,16 @@ impl Drop for Node {
 	}
 }
 
+/// The bytes of a `0x`-prefixed hex string.
+pub fn unhex(hex: &str) -> Vec<u8> {
+	let hex = hex.trim_start_matches("0x");
+	(0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+}
+
 /// The Aura slot in a header's pre-runtime digest.
 pub fn aura_slot(header: &Value) -> Option<u64> {
 	header["digest"]["logs"].as_array()?.iter().find_map(|log| {
-		let hex = log.as_str()?.trim_start_matches("0x");
-		let bytes: Vec<u8> = (0..hex.len())
-			.step_by(2)
-			.map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-			.collect();
+		let bytes = unhex(log.as_str()?);
 		// DigestItem::PreRuntime = 6, engine id "aura", compact length 8 (0x20), slot (u64 LE).
 		if bytes.len() == 14 && bytes[0] == 6 && &bytes[1..5] == b"aura" && bytes[5] == 0x20 {
 			Some(u64::from_le_bytes(bytes[6..14].try_into().unwrap()))

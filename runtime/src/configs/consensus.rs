@@ -72,7 +72,7 @@ pub const BEACON_HISTORY_BLOCKS: u32 = 4 * crate::HOURS;
 impl pallet_beacon::Config for Runtime {
 	type SlotAuthor = AuraSlotAuthor;
 	type HistoryDepth = ConstU32<BEACON_HISTORY_BLOCKS>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_beacon::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = AuraSlotAuthor;
 }
