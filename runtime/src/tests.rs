@@ -300,6 +300,8 @@ fn beacon_inherent(pair: &sr25519::Pair, slot: u64) -> UncheckedExtrinsic {
 
 /// Starts block `n` in `slot` through the executive and applies its timestamp inherent.
 fn start_block(n: BlockNumber, slot: u64) {
+	// `ext_for` leaves the block number at 1; the executive starts the block after the current.
+	System::set_block_number(n - 1);
 	let header = Header::new(
 		n,
 		Default::default(),
@@ -462,6 +464,7 @@ fn run_block(n: BlockNumber, now: u64) {
 	use frame_support::traits::{OnFinalize, OnInitialize, OnPoll};
 	use sp_runtime::traits::Dispatchable;
 	let slot = now / SLOT_DURATION;
+	System::set_block_number(n - 1);
 	System::initialize(&n, &System::parent_hash(), &aura_digest(slot));
 	AllPalletsWithSystem::on_initialize(n);
 	pallet_timestamp::Now::<Runtime>::put(now);
