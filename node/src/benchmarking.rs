@@ -3,13 +3,12 @@
 
 use std::{sync::Arc, time::Duration};
 
-use codec::Encode;
 use frame_benchmarking_cli::ExtrinsicBuilder;
 use sc_cli::Result;
-use sp_core::{sr25519, Pair};
+use sp_core::sr25519;
 use sp_inherents::{InherentData, InherentDataProvider};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic::Era, OpaqueExtrinsic, SaturatedConversion};
+use sp_runtime::OpaqueExtrinsic;
 use valley_runtime::{self as runtime, AccountId, Balance, BalancesCall, SystemCall};
 
 use crate::service::FullClient;
@@ -79,55 +78,13 @@ pub fn signed_extrinsic(
 	call: runtime::RuntimeCall,
 	nonce: u32,
 ) -> runtime::UncheckedExtrinsic {
-	let genesis_hash = client.chain_info().genesis_hash;
-	let best_hash = client.chain_info().best_hash;
-	let best_block = client.chain_info().best_number;
-	let period = runtime::configs::BlockHashCount::get()
-		.checked_next_power_of_two()
-		.map(|c| c / 2)
-		.unwrap_or(2) as u64;
-	let version = runtime::VERSION;
-
-	let tx_ext: runtime::TxExtension = (
-		frame_system::AuthorizeCall::<runtime::Runtime>::new(),
-		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
-		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
-		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
-		frame_system::CheckGenesis::<runtime::Runtime>::new(),
-		frame_system::CheckEra::<runtime::Runtime>::from(Era::mortal(
-			period,
-			best_block.saturated_into(),
-		)),
-		frame_system::CheckNonce::<runtime::Runtime>::from(nonce),
-		frame_system::CheckWeight::<runtime::Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<runtime::Runtime>::from(0).into(),
-		frame_system::WeightReclaim::<runtime::Runtime>::new(),
-	);
-
-	let raw_payload = runtime::SignedPayload::from_raw(
-		call.clone(),
-		tx_ext.clone(),
-		(
-			(),
-			(),
-			version.spec_version,
-			version.transaction_version,
-			genesis_hash,
-			best_hash,
-			(),
-			(),
-			(),
-			(),
-		),
-	);
-	let signature = raw_payload.using_encoded(|payload| sender.sign(payload));
-
-	runtime::UncheckedExtrinsic::new_signed(
-		call,
-		sp_runtime::AccountId32::from(sender.public()).into(),
-		runtime::Signature::Sr25519(signature),
-		tx_ext,
-	)
+	let info = client.chain_info();
+	let context = runtime::transactions::SigningContext {
+		genesis_hash: info.genesis_hash,
+		best_hash: info.best_hash,
+		best_number: info.best_number,
+	};
+	runtime::transactions::signed(call, &sender, nonce, &context)
 }
 
 /// The inherent data of a benchmark block on the best block: a timestamp at the Unix epoch

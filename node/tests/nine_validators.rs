@@ -10,62 +10,12 @@ use std::{collections::BTreeSet, time::Duration};
 use common::*;
 use serde_json::{json, Value};
 
-const VALIDATORS: usize = 9;
 /// The beacon's pallet index in the runtime, and its inherent's call index.
 const BEACON_CALL: [u8; 2] = [12, 0];
-
-/// Development node key of validator `i`: fixed, so that the others can find validator 1.
-fn node_key(i: usize) -> String {
-	format!("{i:064x}")
-}
-
-fn insert_keys(base: &std::path::Path, index: usize) {
-	for (key_type, scheme) in [("aura", "sr25519"), ("gran", "ed25519")] {
-		let status = std::process::Command::new(node_binary())
-			.args(["key", "insert", "--chain", "local", "--base-path"])
-			.arg(base)
-			.args(["--suri", &format!("//Validator{index}")])
-			.args(["--key-type", key_type, "--scheme", scheme])
-			.status()
-			.unwrap();
-		assert!(status.success(), "key insert {key_type} for validator {index}");
-	}
-}
-
-fn peer_id(node_key: &str) -> String {
-	let out = std::process::Command::new(node_binary())
-		.args(["key", "inspect-node-key", "--file", "/dev/stdin"])
-		.stdin(std::process::Stdio::piped())
-		.stdout(std::process::Stdio::piped())
-		.spawn()
-		.and_then(|mut child| {
-			use std::io::Write;
-			child.stdin.take().unwrap().write_all(node_key.as_bytes())?;
-			child.wait_with_output()
-		})
-		.unwrap();
-	String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-/// The header of block `number` on `node`.
-fn header_at(node: &Node, number: u64) -> (Value, Value) {
-	let hash = node.rpc("chain_getBlockHash", json!([number])).unwrap();
-	let header = node.rpc("chain_getHeader", json!([hash.clone()])).unwrap();
-	(hash, header)
-}
 
 /// The authority index (0-based) of a block's author: its Aura slot modulo nine.
 fn author_of(header: &Value) -> usize {
 	(aura_slot(header).expect("every block has an Aura pre-digest") % VALIDATORS as u64) as usize
-}
-
-/// The beacon's latest block and randomness in the state of block `hash`, through the runtime
-/// API the node itself reads before signing.
-fn beacon_latest(node: &Node, hash: &Value) -> (u32, Vec<u8>) {
-	let out = node.rpc("state_call", json!(["BeaconApi_latest", "0x", hash])).unwrap();
-	let bytes = unhex(out.as_str().unwrap());
-	assert_eq!(bytes.len(), 36, "(u32, H256)");
-	(u32::from_le_bytes(bytes[..4].try_into().unwrap()), bytes[4..].to_vec())
 }
 
 /// How many of a block's extrinsics are the beacon's inherent: bare, pallet 12, call 0, then
@@ -88,30 +38,7 @@ fn beacon_inherents(node: &Node, hash: &Value) -> usize {
 #[test]
 fn nine_validators_author_finalize_and_carry_the_beacon() {
 	let dir = TempDir::new("nine");
-	let peer_id = peer_id(&node_key(1));
-	assert!(peer_id.starts_with("12D3"), "peer id: {peer_id}");
-
-	let mut nodes = Vec::new();
-	let mut boot_port = 0;
-	for i in 1..=VALIDATORS {
-		let base = dir.0.join(format!("validator-{i}"));
-		insert_keys(&base, i);
-		let bootnode = format!("/ip4/127.0.0.1/tcp/{boot_port}/p2p/{peer_id}");
-		let key = node_key(i);
-		let mut args =
-			vec!["--chain", "local", "--validator", "--allow-private-ip", "--node-key", &key];
-		if i > 1 {
-			args.extend(["--bootnodes", &bootnode]);
-		}
-		let node = Node::start(&format!("validator-{i}"), &base, &args);
-		if i == 1 {
-			boot_port = node.p2p_port;
-		}
-		nodes.push(node);
-	}
-	for node in &nodes {
-		node.wait_rpc(Duration::from_secs(180));
-	}
+	let mut nodes = start_local_network(&dir);
 
 	// Nine authorities in turn, six-second slots: wait until each has authored a finalized
 	// block (a slot's author may miss its first turns while its node is still syncing).

@@ -25,6 +25,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+#[cfg(feature = "std")]
+pub mod transactions;
 pub mod weights;
 
 use alloc::{borrow::Cow, vec::Vec};

@@ -199,3 +199,120 @@ pub fn aura_slot(header: &Value) -> Option<u64> {
 		}
 	})
 }
+
+/// The header of block `number` on `node`, and its hash.
+pub fn header_at(node: &Node, number: u64) -> (Value, Value) {
+	let hash = node.rpc("chain_getBlockHash", json!([number])).unwrap();
+	let header = node.rpc("chain_getHeader", json!([hash.clone()])).unwrap();
+	(hash, header)
+}
+
+/// The beacon's latest block and randomness in the state of block `hash`, through the runtime
+/// API the node itself reads before signing.
+pub fn beacon_latest(node: &Node, hash: &Value) -> (u32, Vec<u8>) {
+	let out = node.rpc("state_call", json!(["BeaconApi_latest", "0x", hash])).unwrap();
+	let bytes = unhex(out.as_str().unwrap());
+	assert_eq!(bytes.len(), 36, "(u32, H256)");
+	(u32::from_le_bytes(bytes[..4].try_into().unwrap()), bytes[4..].to_vec())
+}
+
+/// The validators of the `local` chain.
+pub const VALIDATORS: usize = 9;
+
+/// Development node key of validator `i`: fixed, so that the others can find validator 1.
+fn node_key(i: usize) -> String {
+	format!("{i:064x}")
+}
+
+/// Puts validator `index`'s development Aura and GRANDPA keys into the keystore under `base`.
+fn insert_keys(base: &Path, index: usize) {
+	for (key_type, scheme) in [("aura", "sr25519"), ("gran", "ed25519")] {
+		let status = Command::new(node_binary())
+			.args(["key", "insert", "--chain", "local", "--base-path"])
+			.arg(base)
+			.args(["--suri", &format!("//Validator{index}")])
+			.args(["--key-type", key_type, "--scheme", scheme])
+			.status()
+			.unwrap();
+		assert!(status.success(), "key insert {key_type} for validator {index}");
+	}
+}
+
+/// The libp2p peer id of a node key.
+fn peer_id(node_key: &str) -> String {
+	let out = Command::new(node_binary())
+		.args(["key", "inspect-node-key", "--file", "/dev/stdin"])
+		.stdin(Stdio::piped())
+		.stdout(Stdio::piped())
+		.spawn()
+		.and_then(|mut child| {
+			child.stdin.take().unwrap().write_all(node_key.as_bytes())?;
+			child.wait_with_output()
+		})
+		.unwrap();
+	String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Starts the nine validators of `local` under `dir` (validator `i` with //Validator`i`'s keys,
+/// booting from validator 1) and waits until each answers RPC.
+pub fn start_local_network(dir: &TempDir) -> Vec<Node> {
+	let peer_id = peer_id(&node_key(1));
+	assert!(peer_id.starts_with("12D3"), "peer id: {peer_id}");
+	let mut nodes: Vec<Node> = Vec::new();
+	for i in 1..=VALIDATORS {
+		let base = dir.0.join(format!("validator-{i}"));
+		insert_keys(&base, i);
+		let key = node_key(i);
+		let mut args: Vec<String> =
+			["--chain", "local", "--validator", "--allow-private-ip", "--node-key", &key]
+				.map(String::from)
+				.to_vec();
+		if let Some(boot) = nodes.first() {
+			args.push("--bootnodes".into());
+			args.push(format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", boot.p2p_port));
+		}
+		let args: Vec<&str> = args.iter().map(String::as_str).collect();
+		nodes.push(Node::start(&format!("validator-{i}"), &base, &args));
+	}
+	for node in &nodes {
+		node.wait_rpc(Duration::from_secs(180));
+	}
+	nodes
+}
+
+/// Submits `call` signed by `sender` with `nonce` through `node`; returns the transaction's
+/// hash.
+pub fn submit(
+	node: &Node,
+	sender: &sp_core::sr25519::Pair,
+	nonce: u32,
+	call: valley_runtime::RuntimeCall,
+) -> Value {
+	use codec::Encode;
+	let (genesis, _) = header_at(node, 0);
+	let best = node.rpc("chain_getHeader", json!([])).unwrap();
+	let best_hash = node.rpc("chain_getBlockHash", json!([header_number(&best)])).unwrap();
+	let h256 = |v: &Value| sp_core::H256::from_slice(&unhex(v.as_str().unwrap()));
+	let context = valley_runtime::transactions::SigningContext {
+		genesis_hash: h256(&genesis),
+		best_hash: h256(&best_hash),
+		best_number: header_number(&best) as u32,
+	};
+	let xt = valley_runtime::transactions::signed(call, sender, nonce, &context);
+	let hex = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&xt.encode()));
+	node.rpc("author_submitExtrinsic", json!([hex])).expect("the transaction is accepted")
+}
+
+/// The hashes of a block's extrinsics (blake2-256 of their encoding, as the node reports them).
+pub fn extrinsic_hashes(node: &Node, hash: &Value) -> Vec<Value> {
+	let block = node.rpc("chain_getBlock", json!([hash])).unwrap();
+	block["block"]["extrinsics"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|xt| {
+			let hash = sp_io::hashing::blake2_256(&unhex(xt.as_str().unwrap()));
+			json!(format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&hash)))
+		})
+		.collect()
+}
