@@ -61,6 +61,21 @@ fn wait_finalized(node: &Node, target: u64, since: Instant, what: &str) -> Durat
 	since.elapsed()
 }
 
+/// Polls `checks` every half second until each has held once; returns when each first held,
+/// counted from `since`. Panics after five minutes.
+fn milestones(since: Instant, checks: &mut [(&str, &mut dyn FnMut() -> bool)]) -> Vec<Duration> {
+	let mut reached: Vec<Option<Duration>> = vec![None; checks.len()];
+	wait_for("the recovery milestones", Duration::from_secs(300), || {
+		for (at, (_, check)) in reached.iter_mut().zip(checks.iter_mut()) {
+			if at.is_none() && check() {
+				*at = Some(since.elapsed());
+			}
+		}
+		reached.iter().all(Option::is_some).then_some(())
+	});
+	reached.into_iter().map(Option::unwrap).collect()
+}
+
 /// Removes a node's block database, keeping its keystore and network key.
 fn wipe_database(node: &Node) {
 	let chains = node.base_path.join("chains");
@@ -113,16 +128,24 @@ fn the_network_survives_faults_and_loses_nothing() {
 	let restarted = Instant::now();
 	measured
 		.push(format!("three down: finality stalled at #{stalled}, the head went on to #{head}"));
-	let took = wait_finalized(&nodes[0], stalled + 1, restarted, "finality to resume");
-	measured.push(format!("third back: finality resumed {took:?} after its restart"));
-	let took = wait_finalized(&nodes[0], head, restarted, "finality to catch up");
+	let (observer, returned) = (&nodes[0], &nodes[V7]);
+	let times = milestones(
+		restarted,
+		&mut [
+			("finality resumes", &mut || finalized(observer) > stalled),
+			("finality catches up", &mut || finalized(observer) >= head),
+			("validator 7 re-syncs", &mut || returned.best_number().is_some_and(|n| n >= head)),
+		],
+	);
+	measured.push(format!("third back: finality resumed {:?} after its restart", times[0]));
 	measured.push(format!(
-		"third back: the {} blocks left unfinalized were finalized {took:?} after its restart",
-		head - stalled
+		"third back: the {} blocks left unfinalized were finalized {:?} after its restart",
+		head - stalled,
+		times[1]
 	));
-	let took = wait_best(&nodes[V7], head, restarted, "validator 7 to re-sync");
 	measured.push(format!(
-		"validator 7 (killed, restarted on its database) at the head {took:?} after its restart"
+		"validator 7 (killed, restarted on its database) at the head #{head} {:?} after its restart",
+		times[2]
 	));
 
 	// Validator 8 returns on its database; validator 9 lost its database and syncs from peers.
@@ -132,15 +155,23 @@ fn the_network_survives_faults_and_loses_nothing() {
 	let back = Instant::now();
 	txs.submit(&nodes[0], "all back 1");
 	let target = best(&nodes[0]);
-	wait_best(&nodes[V8], target, "validator 8 to re-sync");
+	let (eight, nine) = (&nodes[V8], &nodes[V9]);
+	let times = milestones(
+		back,
+		&mut [
+			("validator 8 re-syncs", &mut || eight.best_number().is_some_and(|n| n >= target)),
+			("validator 9 re-syncs", &mut || nine.best_number().is_some_and(|n| n >= target)),
+		],
+	);
 	measured.push(format!(
-		"validator 8 (restarted on its database) at the head after {:?}",
-		back.elapsed()
+		"validator 8 (down since the first fault, restarted on its database) at the head #{target} \
+		 {:?} after its restart",
+		times[0]
 	));
-	wait_best(&nodes[V9], target, "validator 9 to re-sync from scratch");
 	measured.push(format!(
-		"validator 9 (database wiped, {target} blocks) at the head after {:?}",
-		back.elapsed()
+		"validator 9 (database wiped) synced all {target} blocks from its peers {:?} after its \
+		 restart",
+		times[1]
 	));
 
 	// Every transaction is in the chain exactly once, and every node has the same finalized
