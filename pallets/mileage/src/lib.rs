@@ -49,6 +49,7 @@ mod mock;
 mod readings;
 pub mod rules;
 pub mod sampling;
+pub mod telematics;
 #[cfg(test)]
 mod tests;
 pub mod types;
