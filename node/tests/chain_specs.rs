@@ -76,6 +76,8 @@ fn version_sections(code_hex: &str) -> Vec<(String, Vec<u8>)> {
 		at = end;
 	}
 	assert_eq!(sections.len(), 2, "the runtime declares its version and APIs");
+	// The linker may place the two sections in either order.
+	sections.sort();
 	sections
 }
 
