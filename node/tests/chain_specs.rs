@@ -28,11 +28,6 @@ fn exported(chain: &str, raw: bool) -> String {
 	String::from_utf8(out.stdout).unwrap()
 }
 
-fn unhex(hex: &str) -> Vec<u8> {
-	let hex = hex.trim_start_matches("0x");
-	(0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
-}
-
 fn leb128(bytes: &[u8], at: &mut usize) -> usize {
 	let (mut value, mut shift) = (0usize, 0);
 	loop {

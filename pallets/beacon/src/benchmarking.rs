@@ -18,7 +18,6 @@ mod benchmarks {
 		let depth: BlockNumberFor<T> = T::HistoryDepth::get().into();
 		let now = depth + 10u32.into();
 		frame_system::Pallet::<T>::set_block_number(now);
-		Latest::<T>::put((now - 1u32.into(), FIXTURE_PREVIOUS));
 		History::<T>::insert(now - 1u32.into(), FIXTURE_PREVIOUS);
 		History::<T>::insert(now - depth, H256::repeat_byte(1));
 		T::BenchmarkHelper::set_slot_author(
@@ -29,7 +28,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::None, FIXTURE_VRF);
 
-		assert_eq!(Latest::<T>::get().0, now);
+		assert_eq!(Pallet::<T>::latest().0, now);
 		assert!(History::<T>::get(now - depth).is_none());
 		Pallet::<T>::on_finalize(now);
 	}

@@ -117,12 +117,8 @@ pub mod pallet {
 		type BenchmarkHelper: BenchmarkHelper;
 	}
 
-	/// The latest block whose randomness is known, and that randomness: the input of the next
-	/// block's VRF.
-	#[pallet::storage]
-	pub type Latest<T: Config> = StorageValue<_, (BlockNumberFor<T>, H256), ValueQuery>;
-
-	/// The randomness of each of the last `HistoryDepth` blocks.
+	/// The randomness of each of the last `HistoryDepth` blocks; the latest is the input of the
+	/// next block's VRF.
 	#[pallet::storage]
 	pub type History<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, H256>;
 
@@ -148,7 +144,7 @@ pub mod pallet {
 			// A block without the beacon's inherent must not exist. As with the timestamp, the
 			// only way to refuse one during execution is to fail it.
 			assert!(
-				Latest::<T>::get().0 == now,
+				History::<T>::contains_key(now),
 				"the beacon inherent (the author's VRF) must be in every block"
 			);
 		}

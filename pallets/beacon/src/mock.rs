@@ -4,7 +4,7 @@ use frame_support::{derive_impl, parameter_types, traits::Hooks};
 use sp_core::{crypto::VrfSecret, sr25519, Pair, H256};
 use sp_runtime::BuildStorage;
 
-use crate::{self as pallet_beacon, BeaconVrf, Latest, SlotAuthor};
+use crate::{self as pallet_beacon, BeaconVrf, SlotAuthor};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -96,7 +96,7 @@ pub fn slot_author_key() -> sr25519::Pair {
 
 /// The VRF the current slot's author would include now.
 pub fn expected_vrf() -> BeaconVrf {
-	sign(&slot_author_key(), &Latest::<Test>::get().1, Slot::get())
+	sign(&slot_author_key(), &Beacon::latest().1, Slot::get())
 }
 
 /// Ends the current block (the beacon checks it got its randomness) and starts block `n + 1` in

@@ -15,19 +15,19 @@ use valley_primitives::BlockRandomness;
 use crate::{
 	fixture::{FIXTURE_AUTHOR, FIXTURE_PREVIOUS, FIXTURE_SLOT, FIXTURE_VRF},
 	mock::*,
-	BeaconVrf, Call, Error, History, InherentError, Latest, INHERENT_IDENTIFIER,
+	BeaconVrf, Call, Error, History, InherentError, INHERENT_IDENTIFIER,
 };
 
 #[test]
 fn the_slot_author_s_vrf_becomes_the_block_s_randomness() {
 	build_and_execute(|| {
 		start_block(101);
-		let previous = Latest::<Test>::get().1;
+		let previous = Beacon::latest().1;
 		let vrf = expected_vrf();
 		let author = slot_author_key().public();
 		assert_ok!(Beacon::set_randomness(RuntimeOrigin::none(), vrf.clone()));
 		let randomness = pallet_beacon_primitives::verify(&author, &previous, 101, &vrf).unwrap();
-		assert_eq!(Latest::<Test>::get(), (1, randomness));
+		assert_eq!(Beacon::latest(), (1, randomness));
 		assert_eq!(History::<Test>::get(1), Some(randomness));
 		assert_eq!(Beacon::randomness_of(1), Some(randomness));
 		// The block can end.
@@ -41,7 +41,7 @@ fn the_randomness_changes_every_block() {
 		let mut seen = std::collections::BTreeSet::new();
 		for _ in 0..(DEPTH * 3) {
 			next_block();
-			assert!(seen.insert(Latest::<Test>::get().1), "a new value every block");
+			assert!(seen.insert(Beacon::latest().1), "a new value every block");
 		}
 	});
 }
@@ -50,7 +50,7 @@ fn the_randomness_changes_every_block() {
 fn another_authority_s_vrf_is_refused() {
 	build_and_execute(|| {
 		start_block(101);
-		let previous = Latest::<Test>::get().1;
+		let previous = Beacon::latest().1;
 		for pair in keys().into_iter().filter(|pair| pair.public() != slot_author_key().public()) {
 			assert_noop!(
 				Beacon::set_randomness(RuntimeOrigin::none(), sign(&pair, &previous, 101)),
@@ -68,7 +68,7 @@ fn a_vrf_for_another_slot_is_refused() {
 		// The author of slot 105 signs for an earlier slot of its own, then for a later one.
 		start_block(105);
 		let author = slot_author_key();
-		let previous = Latest::<Test>::get().1;
+		let previous = Beacon::latest().1;
 		for slot in [102, 108] {
 			assert_noop!(
 				Beacon::set_randomness(RuntimeOrigin::none(), sign(&author, &previous, slot)),
@@ -198,7 +198,7 @@ fn the_history_keeps_the_last_blocks_only() {
 		let mut values = vec![H256::zero()];
 		for _ in 0..(DEPTH + 5) {
 			next_block();
-			values.push(Latest::<Test>::get().1);
+			values.push(Beacon::latest().1);
 		}
 		let now = System::block_number();
 		assert_eq!(now, u64::from(DEPTH) + 5);

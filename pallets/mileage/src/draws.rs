@@ -186,15 +186,7 @@ impl<T: Config> Pallet<T> {
 					block: o.block,
 					amount: o.amount,
 					participants: o.participants,
-					winners: o
-						.winners
-						.into_iter()
-						.map(|w| api::Winner {
-							vehicle: w.vehicle,
-							owner: w.owner,
-							amount: w.amount,
-						})
-						.collect(),
+					winners: o.winners.into_inner(),
 				})
 			})
 			.collect()

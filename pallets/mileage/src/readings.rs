@@ -41,7 +41,7 @@ impl<T: Config> Pallet<T> {
 		let baseline = v.last_reading.is_none();
 		v.last_reading = Some(Reading { odometer, at: now });
 		let weight =
-			if distance > 0 { Self::add_distance(&mut v, Self::today(), distance) } else { 0 };
+			if distance > 0 { Self::add_distance(&mut v, day_of(now), distance) } else { 0 };
 		Vehicles::<T>::insert(vehicle, v);
 		if baseline || distance > 0 {
 			Self::deposit_event(Event::ReadingAccepted { vehicle, odometer, distance, weight });
@@ -78,11 +78,11 @@ impl<T: Config> Pallet<T> {
 		window[idx].weight = window[idx].weight.saturating_add(added as u64);
 		if last_active != Some(today) {
 			window[idx].last_active = window[idx].last_active.saturating_add(1);
-			if let Some(prev) = last_active.filter(|d| in_window(*d, today)) {
-				let entry = &mut window[(prev % WINDOW_DAYS) as usize];
-				if entry.day == prev {
-					entry.last_active = entry.last_active.saturating_sub(1);
-				}
+			if let Some(entry) = last_active
+				.filter(|d| in_window(*d, today))
+				.and_then(|prev| day_entry(&mut window, prev))
+			{
+				entry.last_active = entry.last_active.saturating_sub(1);
 			}
 		}
 		WindowSummary::<T>::put(window);
@@ -96,12 +96,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Node `i` of `day`'s tree; zero if it still counts an earlier day.
 	pub(crate) fn tree_node(day: Day, i: u32) -> u64 {
-		let node = DrawTree::<T>::get(((day % WINDOW_DAYS) as u8, i));
-		if node.day == day {
-			node.sum
-		} else {
-			0
-		}
+		DrawTree::<T>::get(((day % WINDOW_DAYS) as u8, i)).sum_on(day)
 	}
 
 	/// Adds `weight` at `slot` of `day`'s tree.
@@ -118,8 +113,7 @@ impl<T: Config> Pallet<T> {
 		let ring = (day % WINDOW_DAYS) as u8;
 		for i in sampling::update_path(T::MaxVehicles::get(), slot) {
 			DrawTree::<T>::mutate((ring, i), |node| {
-				let sum = if node.day == day { node.sum } else { 0 };
-				*node = TreeNode { day, sum: f(sum) };
+				*node = TreeNode { day, sum: f(node.sum_on(day)) };
 			});
 		}
 	}

@@ -57,16 +57,9 @@ pub enum PageError {
 
 /// Parses `0x` + 64 hex digits.
 fn vehicle_id(hex: &str) -> Option<VehicleId> {
-	let digits = hex.strip_prefix("0x")?.as_bytes();
-	if digits.len() != 64 {
-		return None;
-	}
-	let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-	let mut id = [0u8; 32];
-	for (byte, pair) in id.iter_mut().zip(digits.chunks(2)) {
-		*byte = nibble(pair[0])? << 4 | nibble(pair[1])?;
-	}
-	Some(VehicleId::from(id))
+	hex.strip_prefix("0x")?;
+	let bytes = sp_core::bytes::from_hex(hex).ok()?;
+	(bytes.len() == 32).then(|| VehicleId::from_slice(&bytes))
 }
 
 /// The readings of a page asked for `after` cursor `after`, in sequence order, without those at

@@ -130,6 +130,17 @@ pub struct TreeNode {
 	pub sum: u64,
 }
 
+impl TreeNode {
+	/// The node's sum in `day`'s tree: zero if it still counts an earlier day.
+	pub fn sum_on(&self, day: Day) -> u64 {
+		if self.day == day {
+			self.sum
+		} else {
+			0
+		}
+	}
+}
+
 /// One day of the window, over all vehicles.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct DaySummary {
@@ -143,6 +154,11 @@ pub struct DaySummary {
 
 /// The window's days, at `day % WINDOW_DAYS`.
 pub type WindowDays = [DaySummary; WINDOW_DAYS as usize];
+
+/// `day`'s entry of the window, unless its place still holds another day.
+pub fn day_entry(window: &mut WindowDays, day: Day) -> Option<&mut DaySummary> {
+	Some(&mut window[(day % WINDOW_DAYS) as usize]).filter(|entry| entry.day == day)
+}
 
 /// Why an odometer reading was refused.
 #[derive(
@@ -185,16 +201,10 @@ pub struct PendingBatch<Balance, BlockNumber> {
 	pub frozen_at: BlockNumber,
 }
 
-/// One winner of a batch.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct Winner<AccountId, Balance> {
-	/// The winning vehicle.
-	pub vehicle: VehicleId,
-	/// Its owner at payout.
-	pub owner: AccountId,
-	/// What was paid.
-	pub amount: Balance,
-}
+/// One winner of a batch: the vehicle, its owner at payout and what was paid (the runtime API's
+/// type, stored as is).
+pub type Winner<AccountId, Balance> =
+	pallet_mileage_runtime_api::Winner<VehicleId, AccountId, Balance>;
 
 /// The outcome of one batch.
 #[derive(

@@ -56,16 +56,16 @@ impl<T: Config> Pallet<T> {
 		let mut window = WindowSummary::<T>::get();
 		for (day, weight) in v.weights_in_window(today) {
 			Self::tree_sub(day, v.slot, weight);
-			let entry = &mut window[(day % WINDOW_DAYS) as usize];
-			if entry.day == day {
+			if let Some(entry) = day_entry(&mut window, day) {
 				entry.weight = entry.weight.saturating_sub(weight);
 			}
 		}
-		if let Some(last) = v.last_active_day().filter(|d| in_window(*d, today)) {
-			let entry = &mut window[(last % WINDOW_DAYS) as usize];
-			if entry.day == last {
-				entry.last_active = entry.last_active.saturating_sub(1);
-			}
+		if let Some(entry) = v
+			.last_active_day()
+			.filter(|d| in_window(*d, today))
+			.and_then(|last| day_entry(&mut window, last))
+		{
+			entry.last_active = entry.last_active.saturating_sub(1);
 		}
 		WindowSummary::<T>::put(window);
 		Vehicles::<T>::remove(vehicle);

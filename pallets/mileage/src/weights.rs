@@ -11,6 +11,8 @@ pub trait WeightInfo {
 	fn deregister_vehicle() -> Weight;
 	fn report_behaviour() -> Weight;
 	/// One accepted odometer reading through the oracle's hook, on the longest path of a tree.
+	/// A reference figure (benchmarks/README.md): the runtime charges readings through
+	/// `pallet_oracle::feed_values`, whose benchmark includes this hook.
 	fn accept_reading() -> Weight;
 	/// Drawing and paying `n` winners in `on_poll`.
 	fn draw(n: u32) -> Weight;

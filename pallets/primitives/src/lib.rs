@@ -3,8 +3,8 @@
 //! The types and traits that couple the IM Valley pallets, so that no pallet names another in its
 //! `Config`: the Stone pallet hands each closed mining batch to a [`BatchDistributor`] (the
 //! mileage pallet), which pays winners through [`MiningPayout`]; educational mining mints through
-//! [`EducationPool`]; draws read the beacon's randomness of a given block through
-//! [`BlockRandomness`].
+//! [`EducationPool`]; the beacon offers the randomness of a given block through
+//! [`BlockRandomness`] (for draws requested in one block and made with a later one's).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 

@@ -6,7 +6,7 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::{Decode, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::Perbill;
 
@@ -39,7 +39,7 @@ pub struct VehicleEstimate<AccountId, Balance> {
 }
 
 /// One winner of a batch.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Winner<VehicleId, AccountId, Balance> {
 	/// The winning vehicle.
 	pub vehicle: VehicleId,
@@ -56,8 +56,8 @@ pub struct BatchDraw<VehicleId, AccountId, Balance> {
 	pub batch: u64,
 	/// The block whose weights and randomness decided it.
 	pub block: u32,
-	/// What the batch handed out (its reward plus what earlier batches carried over); nothing when
-	/// nobody drove, and the reward carried over.
+	/// What the batch paid its winners: its reward plus what earlier batches carried over, less
+	/// the remainder of the even split, which carries over; nothing when nobody drove.
 	pub amount: Balance,
 	/// Vehicles with a positive weight when the batch closed.
 	pub participants: u32,
