@@ -2,12 +2,18 @@
 //! (slot 1 climbs every level), vehicles with weight on every day of the window, and a draw of
 //! `MaxWinners` distinct winners paid to new accounts.
 
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{EnsureOrigin, Get, Time},
+	pallet_prelude::TransactionSource,
+	traits::{EnsureOrigin, Get, SortedMembers, Time},
 	weights::WeightMeter,
+	BoundedVec,
 };
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{IdentifyAccount, One},
+	Perbill, RuntimeAppPublic,
+};
 use valley_primitives::BatchDistributor;
 
 use crate::{pallet::*, rules, types::*, BenchmarkHelper};
@@ -53,6 +59,32 @@ fn drive<T: Config>(id: VehicleId, days: u32, km: Km) {
 		}
 	}
 	Vehicles::<T>::insert(id, v);
+}
+
+/// A new oracle operator's key, its account made an operator.
+fn operator<T: Config>() -> (T::OracleId, T::AccountId) {
+	let key = T::OracleId::generate_pair(None);
+	let account = key.clone().into_account();
+	if !T::Operators::contains(&account) {
+		T::Operators::add(&account);
+	}
+	(key, account)
+}
+
+/// A signed feed of `values` from `key`'s first cursor.
+fn signed_feed<T: Config>(
+	key: &T::OracleId,
+	values: alloc::vec::Vec<(VehicleId, Km)>,
+) -> (FeedPayload<T::OracleId, T::MaxFeed>, <T::OracleId as RuntimeAppPublic>::Signature) {
+	let upto = values.len() as u64 + 7;
+	let feed = FeedPayload {
+		operator: key.clone(),
+		after: 0,
+		upto,
+		values: BoundedVec::truncate_from(values),
+	};
+	let signature = key.sign(&feed.encode()).expect("the keystore signs with a key it made");
+	(feed, signature)
 }
 
 #[benchmarks]
@@ -164,6 +196,41 @@ mod benchmarks {
 
 		let outcome = BatchOutcomes::<T>::get(1).expect("drawn");
 		assert_eq!(outcome.winners.len() as u32, n);
+	}
+
+	/// A feed of `n` vehicles whose readings are all accepted, each with the other operators'
+	/// readings to take the median of (the runtime's helper sets up the heaviest feed).
+	#[benchmark]
+	fn submit_feed(n: Linear<1, { T::MaxFeed::get() }>) {
+		let (key, account) = operator::<T>();
+		let values = T::BenchmarkHelper::heaviest_feed(&account, n);
+		let (feed, signature) = signed_feed::<T>(&key, values);
+		let upto = feed.upto;
+
+		#[extrinsic_call]
+		_(frame_system::RawOrigin::Authorized, feed, signature);
+
+		assert_eq!(FeedCursor::<T>::get(&account), upto);
+	}
+
+	/// Authorizing the longest feed: the signature covers all of it.
+	#[benchmark]
+	fn authorize_submit_feed() -> Result<(), BenchmarkError> {
+		let (key, _) = operator::<T>();
+		let values =
+			(0..T::MaxFeed::get()).map(|i| (VehicleId::repeat_byte(i as u8), 1_000 + i)).collect();
+		let (feed, signature) = signed_feed::<T>(&key, values);
+		let call = Call::<T>::submit_feed { feed, signature };
+
+		#[block]
+		{
+			use frame_support::pallet_prelude::Authorize;
+			call.authorize(TransactionSource::External)
+				.ok_or("the call is authorized by its signature")?
+				.map_err(|_| "a valid feed")?;
+		}
+
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(

@@ -45,7 +45,11 @@ extern crate alloc;
 mod benchmarking;
 mod draws;
 #[cfg(test)]
+mod feed_tests;
+mod feeds;
+#[cfg(test)]
 mod mock;
+pub mod offchain;
 mod readings;
 pub mod rules;
 pub mod sampling;
@@ -56,13 +60,48 @@ pub mod types;
 mod vehicles;
 pub mod weights;
 
+pub use feeds::{FEED_LONGEVITY, FEED_PRIORITY};
+pub use offchain::crypto;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// Feeds odometer readings into the oracle on an operator's behalf (pallet-oracle's
+/// `feed_values`, implemented below for `pallet_oracle::Pallet`).
+pub trait OracleFeeder<AccountId> {
+	/// The most values one feed may hold.
+	fn max_values() -> u32;
+	/// Feeds `values` as `operator`'s readings; fails, changing nothing, if the oracle refuses.
+	fn feed(
+		operator: AccountId,
+		values: alloc::vec::Vec<(VehicleId, Km)>,
+	) -> sp_runtime::DispatchResult;
+}
+
+impl<T, I> OracleFeeder<T::AccountId> for pallet_oracle::Pallet<T, I>
+where
+	T: pallet_oracle::Config<I, OracleKey = VehicleId, OracleValue = Km>,
+	I: 'static,
+{
+	fn max_values() -> u32 {
+		<T::MaxFeedValues as frame_support::traits::Get<u32>>::get()
+	}
+
+	fn feed(
+		operator: T::AccountId,
+		values: alloc::vec::Vec<(VehicleId, Km)>,
+	) -> sp_runtime::DispatchResult {
+		let values = frame_support::BoundedVec::try_from(values)
+			.map_err(|_| sp_runtime::DispatchError::Exhausted)?;
+		Self::feed_values(frame_system::RawOrigin::Signed(operator).into(), values)
+			.map(|_| ())
+			.map_err(|e| e.error)
+	}
+}
+
 /// What the benchmarks need from the runtime around this pallet.
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<Balance> {
+pub trait BenchmarkHelper<AccountId, Balance> {
 	/// Feeds `odometer` for `vehicle` through the oracle, as an operator's feed would.
 	fn feed(vehicle: VehicleId, odometer: Km);
 	/// Makes the payout owe an amount for a batch, as if the Stone pallet had just closed one;
@@ -70,6 +109,9 @@ pub trait BenchmarkHelper<Balance> {
 	fn take_on() -> Balance;
 	/// Sets chain time, in milliseconds since the Unix epoch.
 	fn set_time(now: u64);
+	/// Registered vehicles and readings for the heaviest feed of `n` vehicles by `operator`
+	/// (made an oracle operator): the odometers to feed.
+	fn heaviest_feed(operator: &AccountId, n: u32) -> alloc::vec::Vec<(VehicleId, Km)>;
 }
 
 #[frame_support::pallet]
@@ -77,11 +119,11 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{tokens::Balance as BalanceT, Randomness, Time},
+		traits::{tokens::Balance as BalanceT, Randomness, SortedMembers, Time},
 		weights::WeightMeter,
 	};
-	use frame_system::pallet_prelude::*;
-	use sp_runtime::Perbill;
+	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
+	use sp_runtime::{traits::IdentifyAccount, Perbill, RuntimeAppPublic};
 	use valley_primitives::MiningPayout;
 
 	/// The in-code storage version.
@@ -92,7 +134,7 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config: frame_system::Config + CreateAuthorizedTransaction<Call<Self>> {
 		/// STONE amounts.
 		type Balance: BalanceT;
 		/// Pays winners out of the mileage mining pool (the Stone pallet).
@@ -129,11 +171,26 @@ pub mod pallet {
 		/// How many past batches keep their outcome in storage.
 		#[pallet::constant]
 		type HistoryDepth: Get<u32>;
+		/// An oracle operator's key (key type `orcl`, [`crypto::Public`] on chain): it signs the
+		/// off-chain worker's feeds; the operator is its account.
+		type OracleId: Member
+			+ Parameter
+			+ MaxEncodedLen
+			+ RuntimeAppPublic
+			+ IdentifyAccount<AccountId = Self::AccountId>;
+		/// The oracle operators (pallet-membership): only their keys' feeds are taken.
+		type Operators: SortedMembers<Self::AccountId>;
+		/// Feeds the readings of [`Pallet::submit_feed`] into the oracle (pallet-oracle).
+		type Feeder: OracleFeeder<Self::AccountId>;
+		/// The most vehicles in one feed of the off-chain worker: at most what the oracle takes
+		/// in one feed.
+		#[pallet::constant]
+		type MaxFeed: Get<u32>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 		/// Feeds readings and funds draws in benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::Balance>;
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::Balance>;
 	}
 
 	/// Registered vehicles.
@@ -198,6 +255,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LastBatch<T: Config> = StorageValue<_, BatchIndex, OptionQuery>;
 
+	/// Each oracle operator's cursor: the telematics service's sequence number up to which its
+	/// off-chain worker has fed readings. Its next feed must continue from here.
+	#[pallet::storage]
+	pub type FeedCursor<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u64, ValueQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -226,6 +288,9 @@ pub mod pallet {
 		/// A batch could not be drawn fairly (no randomness after the freeze, or not enough block
 		/// weight left); its amount carries over to the next batch.
 		DrawDeferred { batch: BatchIndex, amount: T::Balance },
+		/// An operator's off-chain worker fed the telematics readings after `after` up to
+		/// `upto` (its new cursor): the latest odometer of `vehicles` vehicles.
+		FeedSubmitted { operator: T::AccountId, after: u64, upto: u64, vehicles: u32 },
 	}
 
 	#[pallet::error]
@@ -240,6 +305,13 @@ pub mod pallet {
 		SameOwner,
 		/// The draw trees are full ([`Config::MaxVehicles`]); deregister vehicles first.
 		TooManyVehicles,
+		/// The feed does not continue from the operator's cursor ([`FeedCursor`]): it was fed
+		/// already, or readings before it were not; fetch again from the cursor.
+		FeedOutOfOrder,
+		/// The feed covers no readings: its `upto` must be after its `after`.
+		EmptyFeed,
+		/// The feed's key is not an oracle operator's.
+		NotOperator,
 	}
 
 	#[pallet::hooks]
@@ -250,7 +322,15 @@ pub mod pallet {
 			Self::draw_pending(n, meter);
 		}
 
+		fn offchain_worker(n: BlockNumberFor<T>) {
+			Self::run_worker(n);
+		}
+
 		fn integrity_test() {
+			assert!(
+				T::MaxFeed::get() <= T::Feeder::max_values(),
+				"a feed of MaxFeed vehicles must fit the oracle's"
+			);
 			assert!(T::MaxVehicles::get().is_power_of_two(), "MaxVehicles must be a power of two");
 			assert!(T::MaxWinners::get() > 0, "a batch needs at least one winner");
 			assert!(T::HistoryDepth::get() > 0, "keep at least the last batch");
@@ -314,6 +394,25 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Self::do_report_behaviour(vehicle, factor)
+		}
+
+		/// Feeds the odometers an oracle operator's off-chain worker read from the telematics
+		/// service (see [`FeedPayload`]), signed with the operator's oracle key. Sent as a
+		/// fee-free authorized transaction: valid only with a current operator's signature and
+		/// continuing from its [`FeedCursor`], which it moves to `upto`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::submit_feed(feed.values.len() as u32))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_feed())]
+		#[pallet::authorize(Pallet::<T>::authorize_feed)]
+		pub fn submit_feed(
+			origin: OriginFor<T>,
+			feed: FeedPayload<T::OracleId, T::MaxFeed>,
+			signature: <T::OracleId as RuntimeAppPublic>::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			// Checked with the signature when the transaction was authorized.
+			let _ = signature;
+			Self::do_submit_feed(feed)
 		}
 	}
 

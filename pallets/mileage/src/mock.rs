@@ -9,7 +9,7 @@ use frame_support::{
 };
 use frame_system::{EnsureRoot, EnsureSignedBy};
 use sp_core::H256;
-use sp_runtime::{BuildStorage, Perbill};
+use sp_runtime::{testing::UintAuthorityId, BuildStorage, Perbill};
 
 use crate::{self as pallet_mileage, Km, VehicleId, DAY_MS};
 
@@ -141,6 +141,33 @@ impl pallet_oracle::Config for Test {
 	type BenchmarkHelper = ();
 }
 
+pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
+		Extrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() {}
+}
+
 /// The block's randomness: a hash of the test seed, the subject and the block number.
 pub struct TestRandomness;
 impl Randomness<H256, u64> for TestRandomness {
@@ -166,6 +193,10 @@ impl pallet_mileage::Config for Test {
 	type WinnerShare = Share;
 	type MaxWinners = frame_support::traits::ConstU32<3>;
 	type HistoryDepth = frame_support::traits::ConstU32<5>;
+	type OracleId = UintAuthorityId;
+	type Operators = OracleMembership;
+	type Feeder = Oracle;
+	type MaxFeed = frame_support::traits::ConstU32<10>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;
@@ -174,7 +205,7 @@ impl pallet_mileage::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<Balance> for BenchHelper {
+impl crate::BenchmarkHelper<AccountId, Balance> for BenchHelper {
 	fn feed(vehicle: VehicleId, odometer: Km) {
 		use pallet_oracle::DataFeeder;
 		Oracle::feed_value(None, vehicle, odometer).unwrap();
@@ -185,6 +216,20 @@ impl crate::BenchmarkHelper<Balance> for BenchHelper {
 	}
 	fn set_time(now: u64) {
 		Timestamp::set_timestamp(now);
+	}
+	fn heaviest_feed(_operator: &AccountId, n: u32) -> Vec<(VehicleId, Km)> {
+		let now = <Timestamp as frame_support::traits::Time>::now();
+		(0..n)
+			.map(|i| {
+				let id = H256::from_low_u64_be(0xfeed_0000 + i as u64);
+				frame_support::assert_ok!(Mileage::do_register(id, 100 + i as u64, Some(0)));
+				pallet_mileage::Vehicles::<Test>::mutate(id, |v| {
+					v.as_mut().unwrap().last_reading =
+						Some(pallet_mileage::Reading { odometer: 1_000, at: now })
+				});
+				(id, 1_001)
+			})
+			.collect()
 	}
 }
 

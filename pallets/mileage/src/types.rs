@@ -226,3 +226,34 @@ where
 	/// The winners, in the order drawn.
 	pub winners: BoundedVec<Winner<AccountId, Balance>, MaxWinners>,
 }
+
+/// The readings an oracle operator's off-chain worker sends: the telematics service's readings
+/// after sequence number `after` up to and including `upto`, as each vehicle's latest odometer.
+/// Signed with the operator's oracle key ([`crate::crypto`]); the chain takes it only when
+/// `after` is the operator's [`crate::FeedCursor`], so that no reading is fed twice or skipped.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxFeed))]
+pub struct FeedPayload<OracleId, MaxFeed>
+where
+	OracleId: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxFeed: Get<u32>,
+{
+	/// The operator's oracle key.
+	pub operator: OracleId,
+	/// The service's sequence number up to which earlier feeds went (the operator's cursor).
+	pub after: u64,
+	/// The sequence number of the last reading this feed covers: the operator's next cursor.
+	pub upto: u64,
+	/// Each vehicle's latest odometer in the readings covered.
+	pub values: BoundedVec<(VehicleId, Km), MaxFeed>,
+}

@@ -16,6 +16,10 @@ pub trait WeightInfo {
 	fn accept_reading() -> Weight;
 	/// Drawing and paying `n` winners in `on_poll`.
 	fn draw(n: u32) -> Weight;
+	/// An off-chain worker's feed of `n` vehicles' odometers, through the oracle.
+	fn submit_feed(n: u32) -> Weight;
+	/// Authorizing a feed: the operator, its cursor and the signature.
+	fn authorize_submit_feed() -> Weight;
 }
 
 /// For tests: no weight.
@@ -36,6 +40,12 @@ impl WeightInfo for () {
 		Weight::zero()
 	}
 	fn draw(_n: u32) -> Weight {
+		Weight::zero()
+	}
+	fn submit_feed(_n: u32) -> Weight {
+		Weight::zero()
+	}
+	fn authorize_submit_feed() -> Weight {
 		Weight::zero()
 	}
 }

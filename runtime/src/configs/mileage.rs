@@ -73,6 +73,10 @@ impl pallet_mileage::Config for Runtime {
 	type MaxWinners = ConstU32<100>;
 	/// A day of ten-minute batches.
 	type HistoryDepth = ConstU32<144>;
+	type OracleId = pallet_mileage::crypto::Public;
+	type Operators = OracleMembership;
+	type Feeder = crate::Oracle;
+	type MaxFeed = ConstU32<MAX_FEED_VALUES>;
 	type WeightInfo = crate::weights::pallet_mileage::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = bench::FullFeed;
@@ -146,7 +150,7 @@ mod bench {
 		}
 	}
 
-	impl pallet_mileage::BenchmarkHelper<Balance> for FullFeed {
+	impl pallet_mileage::BenchmarkHelper<AccountId, Balance> for FullFeed {
 		fn feed(vehicle: VehicleId, odometer: Km) {
 			crate::Oracle::feed_value(None, vehicle, odometer).expect("the pallet account feeds");
 		}
@@ -159,6 +163,13 @@ mod bench {
 
 		fn set_time(now: u64) {
 			pallet_timestamp::Now::<Runtime>::put(now);
+		}
+
+		fn heaviest_feed(_operator: &AccountId, n: u32) -> Vec<(VehicleId, Km)> {
+			use pallet_oracle::BenchmarkHelper as _;
+			let mut values = Self::get_currency_id_value_pairs().into_inner();
+			values.truncate(n as usize);
+			values
 		}
 	}
 }

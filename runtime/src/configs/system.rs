@@ -16,7 +16,8 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	AccountId, Balance, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, RuntimeTask, SS58_PREFIX, VERSION,
+	RuntimeEvent, RuntimeOrigin, RuntimeTask, TxExtension, UncheckedExtrinsic, SS58_PREFIX,
+	VERSION,
 };
 
 /// Three quarters of a block for ordinary transactions; the rest for operational ones.
@@ -57,4 +58,46 @@ impl frame_system::Config for Runtime {
 	type BaseCallFilter = super::BoundStones;
 	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
 	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
+}
+
+/// Transactions made in the runtime: the oracle off-chain worker's feeds, sent as general
+/// transactions authorized by the operator's signature over the feed (`#[pallet::authorize]`),
+/// with every extension's check and no signer, nonce or fee.
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: TxExtension) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_extension() -> TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
 }
