@@ -34,3 +34,11 @@ export VALLEY_DATA="${VALLEY_DATA:-$HOME/.local/share/im-valley}"
 # Development node key (libp2p identity) of validator N of the local network: N in hex. Fixed, so
 # that the others can boot from validator 1.
 node_key() { printf '%064x' "$1"; }
+
+# Installs the npm packages of tests/polkadot-js (@polkadot/api) if missing or out of date; run
+# from that directory.
+npm_install() {
+	if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+		npm ci --no-audit --no-fund
+	fi
+}

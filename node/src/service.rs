@@ -142,11 +142,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Builds and starts a full node.
+/// Builds and starts a full node; its oracle off-chain worker reads `telematics_url` if given
+/// (otherwise the URL stored by an earlier start, if any).
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	telematics_url: Option<String>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -158,6 +160,21 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+
+	if let Some(url) = telematics_url {
+		let mut storage = backend.offchain_storage().ok_or_else(|| {
+			ServiceError::Other("--telematics-url needs the node's offchain storage".into())
+		})?;
+		// Where the worker reads it (persistent offchain storage, as the
+		// `offchain_localStorageSet` RPC writes it).
+		sp_core::offchain::OffchainStorage::set(
+			&mut storage,
+			sp_core::offchain::STORAGE_PREFIX,
+			valley_runtime::TELEMATICS_URL_KEY,
+			url.as_bytes(),
+		);
+		log::info!("oracle off-chain worker reads the telematics service at {url}");
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

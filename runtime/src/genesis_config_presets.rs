@@ -147,15 +147,26 @@ fn genesis(
 	})
 }
 
-/// A development chain: endowed development accounts, Alice the admin, short batches.
-fn development_chain_genesis(authorities: Vec<(AuraId, GrandpaId)>) -> Value {
+/// A development chain: endowed development accounts, Alice the admin, short batches, and
+/// `oracles` as the oracle operators.
+fn development_chain_genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	oracles: Vec<AccountId>,
+) -> Value {
 	genesis(
 		authorities,
 		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_BATCH_LENGTH_MS,
-		vec![DEV_ORACLE.to_account_id()],
+		oracles,
 	)
+}
+
+/// The oracle operators of the local network: Ferdie and the nine validators, whose nodes run
+/// the oracle off-chain worker with their `//ValidatorN` key as oracle key (`scripts/start`).
+fn local_oracles() -> Vec<AccountId> {
+	let validators = VALIDATOR_KEYS.iter().map(|(sr25519, _)| AccountId::from(*sr25519));
+	core::iter::once(DEV_ORACLE.to_account_id()).chain(validators).collect()
 }
 
 fn im_valley_genesis() -> Value {
@@ -173,9 +184,11 @@ fn im_valley_genesis() -> Value {
 /// The JSON of the preset `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
-		sp_genesis_builder::DEV_RUNTIME_PRESET => development_chain_genesis(alice_authority()),
+		sp_genesis_builder::DEV_RUNTIME_PRESET => {
+			development_chain_genesis(alice_authority(), vec![DEV_ORACLE.to_account_id()])
+		},
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => {
-			development_chain_genesis(nine_authorities())
+			development_chain_genesis(nine_authorities(), local_oracles())
 		},
 		IM_VALLEY_RUNTIME_PRESET => im_valley_genesis(),
 		_ => return None,
