@@ -92,7 +92,7 @@ fn storage<T: Decode>(node: &Node, key: Vec<u8>, hash: Option<&Value>) -> Option
 /// The Mileage events of block `number`.
 fn mileage_events(node: &Node, number: u64) -> Vec<MileageEvent<Runtime>> {
 	let (hash, _) = header_at(node, number);
-	let key = frame_system::Events::<Runtime>::hashed_key().to_vec();
+	let key = [sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
 	let records: Vec<frame_system::EventRecord<RuntimeEvent, H256>> =
 		storage(node, key, Some(&hash)).unwrap_or_default();
 	records

@@ -166,10 +166,10 @@ fn the_worker_waits_for_its_feed_then_sends_the_next() {
 	let cases: [(u64, Option<(u64, u64)>, u64, Step); 6] = [
 		// Nothing sent yet.
 		(0, None, 1, Step::Fetch),
-		// Sent from the cursor at block 10: wait until block 20.
+		// Sent from the cursor at block 10: wait until block 13.
 		(0, Some((0, 10)), 11, Step::Wait),
-		(0, Some((0, 10)), 19, Step::Wait),
-		(0, Some((0, 10)), 20, Step::Fetch),
+		(0, Some((0, 10)), 12, Step::Wait),
+		(0, Some((0, 10)), 13, Step::Fetch),
 		// Taken: the cursor moved past it.
 		(5, Some((0, 10)), 11, Step::Fetch),
 		// Sent from a cursor the chain never had (a reorg): fetch from the chain's.

@@ -45,8 +45,11 @@ pub const URL_KEY: &[u8] = b"valley::telematics-url";
 /// The longest a request to the telematics service may take, in milliseconds.
 pub const HTTP_DEADLINE_MS: u64 = 5_000;
 
-/// Blocks after which a feed the chain has not taken is sent again.
-pub const RESUBMIT_AFTER: u32 = 10;
+/// Blocks after which a feed the chain has not taken is sent again. A feed normally goes into the
+/// next block; one lost (a node restarted with it in its pool, a full block) goes again soon.
+/// Sending one that is still in a pool again is harmless: the pool keeps one feed per operator
+/// and cursor.
+pub const RESUBMIT_AFTER: u32 = 3;
 
 /// Oracle operators' keys: sr25519, their account is the operator's.
 pub mod crypto {
