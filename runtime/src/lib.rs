@@ -70,7 +70,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -220,4 +220,7 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Beacon = pallet_beacon;
+
+	#[runtime::pallet_index(13)]
+	pub type Crystals = pallet_crystals;
 }
