@@ -223,6 +223,20 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_crystals_runtime_api::CrystalsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn prize_tables() -> Vec<pallet_crystals_runtime_api::PrizeTable<Balance>> {
+			crate::Crystals::prize_tables()
+		}
+
+		fn holdings(who: AccountId) -> pallet_crystals_runtime_api::AccountHoldings<BlockNumber> {
+			crate::Crystals::holdings(who)
+		}
+
+		fn pieces_per_stone() -> u32 {
+			<<Runtime as pallet_crystals::Config>::PiecesPerStone as frame_support::traits::Get<u32>>::get()
+		}
+	}
+
 	impl pallet_beacon_primitives::BeaconApi<Block, BlockNumber> for Runtime {
 		fn latest() -> (BlockNumber, sp_core::H256) {
 			crate::Beacon::latest()

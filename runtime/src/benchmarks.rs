@@ -25,6 +25,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_oracle, Oracle]
 	[pallet_mileage, Mileage]
 	[pallet_beacon, Beacon]
+	[pallet_crystals, Crystals]
 );
 
 /// Every benchmark the runtime has, for `benchmark pallet --list`.

@@ -221,4 +221,7 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Beacon = pallet_beacon;
+
+	#[runtime::pallet_index(13)]
+	pub type Crystals = pallet_crystals;
 }

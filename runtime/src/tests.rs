@@ -476,6 +476,7 @@ fn run_block(n: BlockNumber, now: u64) {
 	Stone::do_try_state().expect("Stone's invariants hold");
 	Mileage::do_try_state().expect("Mileage's invariants hold");
 	Beacon::do_try_state().expect("the beacon's invariants hold");
+	Crystals::do_try_state().expect("Crystals' invariants hold");
 }
 
 #[test]
@@ -510,5 +511,79 @@ fn a_vehicle_fed_by_the_development_oracle_wins_a_batch() {
 			(estimate.weight, estimate.participants, estimate.expected_per_batch),
 			(80, 1, 500 * UNIT)
 		);
+	});
+}
+
+#[test]
+fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones() {
+	use crate::transactions::{signed, SigningContext};
+	use pallet_crystals::{Name, Prize, PrizeSlot, TaskKind};
+	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
+		let t0 = 1_800_000_000_000u64;
+		run_block(1, t0);
+		let root = RuntimeOrigin::root();
+		let issuer = Sr25519Keyring::Alice.to_account_id();
+		let pair = sr25519::Pair::from_string("//CrystalsOnly", None).unwrap();
+		let who = sp_runtime::AccountId32::from(pair.public());
+		let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
+		let table = |prize| vec![PrizeSlot { prize, stock: 5 }].try_into().unwrap();
+		assert_ok!(Crystals::add_issuer(root.clone(), issuer.clone()));
+		assert_ok!(Crystals::set_box_kind(
+			root.clone(),
+			1,
+			name("Blind box"),
+			Some(10),
+			table(Prize::Pieces(3))
+		));
+		assert_ok!(Crystals::set_box_kind(
+			root.clone(),
+			2,
+			name("Stones box"),
+			Some(10),
+			table(Prize::Stones(UNIT))
+		));
+		assert_ok!(Crystals::set_task_kind(
+			root.clone(),
+			1,
+			TaskKind { name: name("Posting"), crystals: 10, egg: None, limit: 5, period: DAYS }
+		));
+		for reference in 1..=2u8 {
+			assert_ok!(Crystals::award(
+				RuntimeOrigin::signed(issuer.clone()),
+				who.clone(),
+				1,
+				[reference; 32]
+			));
+		}
+		assert_eq!(Balances::balance(&who), 0);
+		assert!(System::account_exists(&who));
+
+		// No Stones at all: the opening is valid and pays nothing.
+		let genesis = System::block_hash(0);
+		let context = SigningContext { genesis_hash: genesis, best_hash: genesis, best_number: 0 };
+		let open = |kind, nonce| {
+			signed(
+				RuntimeCall::Crystals(pallet_crystals::Call::open_box { kind }),
+				&pair,
+				nonce,
+				&context,
+			)
+		};
+		assert_ok!(Executive::apply_extrinsic(open(1, 0)).expect("valid without Stones"));
+		assert_eq!(Balances::balance(&who), 0);
+		assert_eq!(System::account_nonce(&who), 1);
+		// Nothing a non-owner can win in the Stones box: refused, and not free, so not valid.
+		assert!(Executive::apply_extrinsic(open(2, 1)).is_err());
+
+		// Drawn with the next block's randomness in its `on_poll`.
+		run_block(2, t0 + 6_000);
+		assert_eq!(Crystals::holdings(who.clone()).pieces, 3);
+
+		// A registered vehicle makes the account an owner: it can win Stones.
+		let car = pallet_mileage::VehicleId::repeat_byte(9);
+		assert_ok!(Mileage::register_vehicle(root, car, who.clone(), None));
+		assert_ok!(Executive::apply_extrinsic(open(2, 1)).expect("valid for an owner"));
+		run_block(3, t0 + 12_000);
+		assert_eq!(Balances::balance(&who), UNIT);
 	});
 }

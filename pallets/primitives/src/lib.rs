@@ -4,7 +4,8 @@
 //! `Config`: the Stone pallet hands each closed mining batch to a [`BatchDistributor`] (the
 //! mileage pallet), which pays winners through [`MiningPayout`]; educational mining mints through
 //! [`EducationPool`]; the beacon offers the randomness of a given block through
-//! [`BlockRandomness`] (for draws requested in one block and made with a later one's).
+//! [`BlockRandomness`] (for draws requested in one block and made with a later one's); the
+//! vehicle registry answers whether an account owns a vehicle through [`VehicleOwners`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -66,4 +67,23 @@ pub trait BlockRandomness<BlockNumber, Output> {
 	/// then on in `block` itself and in every later block while `block` is in the history),
 	/// `None` for a block whose randomness is not known yet or was pruned.
 	fn randomness_of(block: BlockNumber) -> Option<Output>;
+}
+
+/// Whether an account owns a registered vehicle (the mileage pallet's registry): only owners may
+/// win Stones in educational mining's boxes.
+pub trait VehicleOwners<AccountId> {
+	/// Whether `who` owns at least one registered vehicle now.
+	fn owns_vehicle(who: &AccountId) -> bool;
+	/// Makes `who` the owner of a registered vehicle, for benchmarks of the owner's (worst) case.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn make_owner(who: &AccountId);
+}
+
+/// Nobody owns a vehicle.
+impl<AccountId> VehicleOwners<AccountId> for () {
+	fn owns_vehicle(_who: &AccountId) -> bool {
+		false
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn make_owner(_who: &AccountId) {}
 }

@@ -1,6 +1,7 @@
 //! The `Config` of every pallet, one file per concern.
 
 mod consensus;
+mod crystals;
 mod mileage;
 mod monetary;
 mod stone;

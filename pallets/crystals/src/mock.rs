@@ -1,0 +1,222 @@
+//! A test runtime: System, Timestamp, Balances, Stone (the educational pool) and Crystals, with a
+//! randomness beacon and a vehicle registry the tests control.
+
+use core::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use frame_support::{derive_impl, parameter_types, traits::Hooks, weights::WeightMeter};
+use sp_core::H256;
+use sp_runtime::BuildStorage;
+use valley_primitives::{BlockRandomness, VehicleOwners};
+
+use crate::{self as pallet_crystals};
+
+pub type AccountId = u64;
+pub type Balance = u128;
+pub type BlockNumber = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(3)]
+	pub type Stone = pallet_stone;
+	#[runtime::pallet_index(4)]
+	pub type Crystals = pallet_crystals;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = frame_support::traits::ConstU128<ED>;
+	type DustRemoval = pallet_stone::BurnTracker<Test>;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+/// The existential deposit.
+pub const ED: Balance = 5;
+/// The educational pool of the test runtime.
+pub const EDUCATION_CAP: Balance = 100_000;
+/// One Stone.
+pub const STONE: Balance = 100;
+/// Pieces per Stone: a piece is worth 10.
+pub const PIECES_PER_STONE: u32 = 10;
+/// The most prizes in a table.
+pub const MAX_PRIZES: u32 = 8;
+/// The most pending openings per account.
+pub const MAX_PENDING: u32 = 4;
+/// The most openings resolved per block.
+pub const MAX_RESOLVE: u32 = 5;
+
+parameter_types! {
+	pub const MiningCap: Balance = 210_000_000;
+	pub const EducationCap: Balance = EDUCATION_CAP;
+	pub const StoneUnit: Balance = STONE;
+}
+
+impl pallet_stone::Config for Test {
+	type Currency = Balances;
+	type Time = Timestamp;
+	type Distributor = ();
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type MiningCap = MiningCap;
+	type EducationCap = EducationCap;
+	type WeightInfo = ();
+}
+
+thread_local! {
+	/// Blocks whose randomness the beacon no longer keeps.
+	static PRUNED: RefCell<BTreeSet<BlockNumber>> = RefCell::new(BTreeSet::new());
+	/// Randomness set by hand (benchmarks, the odds test).
+	static SET: RefCell<BTreeMap<BlockNumber, H256>> = RefCell::new(BTreeMap::new());
+	/// Accounts owning a registered vehicle.
+	static OWNERS: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
+}
+
+/// The beacon: every block up to the current one has randomness (its inherent has run), a hash
+/// of its number unless set by hand, except for pruned blocks.
+pub struct TestBeacon;
+impl TestBeacon {
+	pub fn prune(block: BlockNumber) {
+		PRUNED.with(|p| p.borrow_mut().insert(block));
+	}
+	pub fn set(block: BlockNumber, randomness: H256) {
+		SET.with(|s| s.borrow_mut().insert(block, randomness));
+	}
+}
+impl BlockRandomness<BlockNumber, H256> for TestBeacon {
+	fn randomness_of(block: BlockNumber) -> Option<H256> {
+		if block > System::block_number() || PRUNED.with(|p| p.borrow().contains(&block)) {
+			return None;
+		}
+		Some(
+			SET.with(|s| s.borrow().get(&block).copied())
+				.unwrap_or_else(|| H256(sp_io::hashing::blake2_256(&block.to_le_bytes()))),
+		)
+	}
+}
+
+/// The vehicle registry.
+pub struct TestOwners;
+impl TestOwners {
+	pub fn add(who: AccountId) {
+		OWNERS.with(|o| o.borrow_mut().insert(who));
+	}
+	pub fn remove(who: AccountId) {
+		OWNERS.with(|o| o.borrow_mut().remove(&who));
+	}
+}
+impl VehicleOwners<AccountId> for TestOwners {
+	fn owns_vehicle(who: &AccountId) -> bool {
+		OWNERS.with(|o| o.borrow().contains(who))
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn make_owner(who: &AccountId) {
+		Self::add(*who);
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<BlockNumber, H256> for TestBeacon {
+	fn set_randomness(block: BlockNumber, randomness: H256) {
+		Self::set(block, randomness);
+	}
+}
+
+impl pallet_crystals::Config for Test {
+	type Balance = Balance;
+	type Pool = Stone;
+	type Randomness = TestBeacon;
+	type VehicleOwners = TestOwners;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type StoneUnit = StoneUnit;
+	type PiecesPerStone = frame_support::traits::ConstU32<PIECES_PER_STONE>;
+	type RandomnessDelay = frame_support::traits::ConstU64<1>;
+	type MaxPrizes = frame_support::traits::ConstU32<MAX_PRIZES>;
+	type MaxPendingPerAccount = frame_support::traits::ConstU32<MAX_PENDING>;
+	type MaxResolvePerBlock = frame_support::traits::ConstU32<MAX_RESOLVE>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestBeacon;
+}
+
+#[derive(Default)]
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	pub fn build(self) -> sp_io::TestExternalities {
+		PRUNED.with(|p| p.borrow_mut().clear());
+		SET.with(|s| s.borrow_mut().clear());
+		OWNERS.with(|o| o.borrow_mut().clear());
+		let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		let mut storage = storage;
+		pallet_stone::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Runs `test`, then checks the invariants of Crystals and of the Stone pools.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Crystals::do_try_state().expect("crystals invariants hold");
+			Stone::do_try_state().expect("stone invariants hold");
+		});
+	}
+}
+
+/// Advances to the next block and runs Crystals' `on_poll` (after the block's randomness is
+/// known, as in the runtime) with an unlimited meter.
+pub fn next_block() {
+	let n = System::block_number() + 1;
+	System::set_block_number(n);
+	Crystals::on_poll(n, &mut WeightMeter::new());
+}
+
+/// Advances `n` blocks.
+pub fn run_blocks(n: u64) {
+	for _ in 0..n {
+		next_block();
+	}
+}
+
+/// The Crystals events so far.
+pub fn crystals_events() -> Vec<pallet_crystals::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Crystals(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
