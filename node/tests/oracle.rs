@@ -1,5 +1,6 @@
 //! The oracle off-chain worker end to end: a `--dev` node whose keystore holds Ferdie's oracle key
-//! reads the telematics simulator (`scripts/telematics-sim`, with injected HTTP 500s) and feeds
+//! reads the telematics simulator (`scripts/telematics-sim`, with injected HTTP 500s and answers
+//! past the worker's deadline) and feeds
 //! the readings; batches close and pay the winning vehicles' owners; the node is killed and
 //! restarted mid-run and its worker neither feeds a reading twice nor skips one; the faulty car
 //! whose odometer goes backwards is refused with its reason.
@@ -40,7 +41,7 @@ impl Simulator {
 			.spawn()
 			.expect("python3 runs the simulator");
 		let sim = Simulator { port, child };
-		wait_for("the simulator to answer", Duration::from_secs(30), || sim.get("/health").ok());
+		wait_for("the simulator to answer", Duration::from_secs(60), || sim.get("/health").ok());
 		sim
 	}
 
@@ -64,7 +65,7 @@ impl Simulator {
 
 	/// The latest reading's sequence number (retrying the simulator's injected failures).
 	fn latest_seq(&self) -> u64 {
-		wait_for("the simulator's health", Duration::from_secs(10), || self.get("/health").ok())
+		wait_for("the simulator's health", Duration::from_secs(60), || self.get("/health").ok())
 			["seq"]
 			.as_u64()
 			.unwrap()
@@ -125,7 +126,8 @@ fn vehicle_id(hex: &str) -> H256 {
 #[test]
 fn the_oracle_worker_feeds_the_simulator_s_readings_exactly_once() {
 	// Six cars reporting every two seconds at up to 180 km/h (1.5 × real time), the last one a
-	// faulty unit whose odometer goes backwards; every fifth request fails with HTTP 500.
+	// faulty unit whose odometer goes backwards; every fifth request fails with HTTP 500 and every
+	// seventh is answered only after the worker's deadline.
 	let sim = Simulator::start(&[
 		"--cars",
 		"6",
@@ -141,6 +143,8 @@ fn the_oracle_worker_feeds_the_simulator_s_readings_exactly_once() {
 		"7",
 		"--fail-every",
 		"5",
+		"--stall-every",
+		"7",
 	]);
 	let dir = TempDir::new("oracle");
 	let base = dir.0.join("dev");
@@ -160,7 +164,7 @@ fn the_oracle_worker_feeds_the_simulator_s_readings_exactly_once() {
 
 	// The car maker registers the fleet (Ferdie is an oracle operator, a registrar), each car for
 	// an owner of its own who starts with no Stones.
-	let fleet = wait_for("the fleet", Duration::from_secs(10), || sim.get("/vehicles").ok());
+	let fleet = wait_for("the fleet", Duration::from_secs(60), || sim.get("/vehicles").ok());
 	let fleet: Vec<H256> = fleet
 		.as_array()
 		.unwrap()
