@@ -6,8 +6,8 @@ use sp_core::{sr25519, Pair};
 use sp_runtime::generic::Era;
 
 use crate::{
-	configs::BlockHashCount, BlockNumber, Hash, Nonce, Runtime, RuntimeCall, Signature,
-	SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
+	configs::BlockHashCount, BlockNumber, Hash, Nonce, RuntimeCall, Signature, SignedPayload,
+	TxExtension, UncheckedExtrinsic, VERSION,
 };
 
 /// The chain a transaction is signed for and the block its mortality counts from.
@@ -29,18 +29,8 @@ pub fn signed(
 ) -> UncheckedExtrinsic {
 	let period =
 		BlockHashCount::get().checked_next_power_of_two().map(|c| c / 2).unwrap_or(2) as u64;
-	let tx_ext: TxExtension = (
-		frame_system::AuthorizeCall::<Runtime>::new(),
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(Era::mortal(period, context.best_number.into())),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
+	let tx_ext: TxExtension =
+		crate::configs::tx_extension(Era::mortal(period, context.best_number.into()), nonce);
 	let payload = SignedPayload::from_raw(
 		call.clone(),
 		tx_ext.clone(),

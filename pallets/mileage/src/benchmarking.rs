@@ -203,7 +203,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_feed(n: Linear<1, { T::MaxFeed::get() }>) {
 		let (key, account) = operator::<T>();
-		let values = T::BenchmarkHelper::heaviest_feed(&account, n);
+		let values = T::BenchmarkHelper::heaviest_feed(n);
 		let (feed, signature) = signed_feed::<T>(&key, values);
 		let upto = feed.upto;
 

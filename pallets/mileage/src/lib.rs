@@ -101,7 +101,7 @@ where
 
 /// What the benchmarks need from the runtime around this pallet.
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId, Balance> {
+pub trait BenchmarkHelper<Balance> {
 	/// Feeds `odometer` for `vehicle` through the oracle, as an operator's feed would.
 	fn feed(vehicle: VehicleId, odometer: Km);
 	/// Makes the payout owe an amount for a batch, as if the Stone pallet had just closed one;
@@ -109,9 +109,9 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 	fn take_on() -> Balance;
 	/// Sets chain time, in milliseconds since the Unix epoch.
 	fn set_time(now: u64);
-	/// Registered vehicles and readings for the heaviest feed of `n` vehicles by `operator`
-	/// (made an oracle operator): the odometers to feed.
-	fn heaviest_feed(operator: &AccountId, n: u32) -> alloc::vec::Vec<(VehicleId, Km)>;
+	/// Registered vehicles and readings for the heaviest feed of `n` vehicles by an operator:
+	/// the odometers to feed.
+	fn heaviest_feed(n: u32) -> alloc::vec::Vec<(VehicleId, Km)>;
 }
 
 #[frame_support::pallet]
@@ -190,7 +190,7 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 		/// Feeds readings and funds draws in benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::Balance>;
+		type BenchmarkHelper: BenchmarkHelper<Self::Balance>;
 	}
 
 	/// Registered vehicles.

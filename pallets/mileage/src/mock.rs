@@ -205,7 +205,7 @@ impl pallet_mileage::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<AccountId, Balance> for BenchHelper {
+impl crate::BenchmarkHelper<Balance> for BenchHelper {
 	fn feed(vehicle: VehicleId, odometer: Km) {
 		use pallet_oracle::DataFeeder;
 		Oracle::feed_value(None, vehicle, odometer).unwrap();
@@ -217,7 +217,7 @@ impl crate::BenchmarkHelper<AccountId, Balance> for BenchHelper {
 	fn set_time(now: u64) {
 		Timestamp::set_timestamp(now);
 	}
-	fn heaviest_feed(_operator: &AccountId, n: u32) -> Vec<(VehicleId, Km)> {
+	fn heaviest_feed(n: u32) -> Vec<(VehicleId, Km)> {
 		let now = <Timestamp as frame_support::traits::Time>::now();
 		(0..n)
 			.map(|i| {

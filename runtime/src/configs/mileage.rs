@@ -150,7 +150,7 @@ mod bench {
 		}
 	}
 
-	impl pallet_mileage::BenchmarkHelper<AccountId, Balance> for FullFeed {
+	impl pallet_mileage::BenchmarkHelper<Balance> for FullFeed {
 		fn feed(vehicle: VehicleId, odometer: Km) {
 			crate::Oracle::feed_value(None, vehicle, odometer).expect("the pallet account feeds");
 		}
@@ -165,7 +165,7 @@ mod bench {
 			pallet_timestamp::Now::<Runtime>::put(now);
 		}
 
-		fn heaviest_feed(_operator: &AccountId, n: u32) -> Vec<(VehicleId, Km)> {
+		fn heaviest_feed(n: u32) -> Vec<(VehicleId, Km)> {
 			use pallet_oracle::BenchmarkHelper as _;
 			let mut values = Self::get_currency_id_value_pairs().into_inner();
 			values.truncate(n as usize);

@@ -8,4 +8,4 @@ mod stone;
 mod system;
 
 pub use stone::{BoundStones, EDUCATION_POOL, MINING_POOL};
-pub use system::{BlockHashCount, RuntimeBlockLength, RuntimeBlockWeights};
+pub use system::{tx_extension, BlockHashCount, RuntimeBlockLength, RuntimeBlockWeights};

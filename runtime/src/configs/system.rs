@@ -87,17 +87,24 @@ where
 	RuntimeCall: From<LocalCall>,
 {
 	fn create_extension() -> TxExtension {
-		(
-			frame_system::AuthorizeCall::<Runtime>::new(),
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(0),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		)
+		// No signer: the nonce is not checked and no fee is charged.
+		tx_extension(sp_runtime::generic::Era::Immortal, 0)
 	}
+}
+
+/// Every transaction extension, mortal for `era`, with `nonce` and no tip: what a wallet signs
+/// (`crate::transactions`) and what the runtime builds for its own transactions.
+pub fn tx_extension(era: sp_runtime::generic::Era, nonce: Nonce) -> TxExtension {
+	(
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(era),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	)
 }
