@@ -1,7 +1,7 @@
 // Educational mining as its users see it: the admin stocks a blind box and a task kind, an issuer
 // awards crystals to a newcomer who holds no Stones at all, the newcomer opens boxes without
-// paying a fee, the prize is drawn in a later block from the public prize table, and pieces
-// combine into Stones.
+// paying a fee, the prizes are drawn at the end of the next block (its finalization phase) from
+// the public prize table, and pieces combine into Stones.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
@@ -56,13 +56,17 @@ test('a newcomer with only crystals opens blind boxes fee-free and wins from the
   assert.equal((await api.call.crystalsApi.holdings(newcomer.address)).crystals.toNumber(), 100);
 
   // Four openings for 80 crystals, signed by an account with no Stones: no fee.
+  const drawBlocks = new Set();
   for (let i = 0; i < 4; i++) {
     const opened = await sendAndFinalize(api, api.tx.crystals.openBox(BOX), newcomer);
     assert.equal(named(api, opened, 'skipFeelessPayment', 'FeeSkipped').length, 1, 'fee-free');
-    assert.equal(named(api, opened, 'crystals', 'OpenRequested').length, 1);
+    const requested = named(api, opened, 'crystals', 'OpenRequested');
+    assert.equal(requested.length, 1);
+    drawBlocks.add(requested[0].drawsAt.toNumber());
   }
 
-  // The draws land in later blocks (on_poll, with the beacon's randomness).
+  // Each opening is drawn at the end of the block after its request (on_finalize, with that
+  // block's randomness from the beacon).
   const deadline = Date.now() + 60_000;
   let holdings;
   do {
@@ -70,6 +74,19 @@ test('a newcomer with only crystals opens blind boxes fee-free and wins from the
     holdings = await api.call.crystalsApi.holdings(newcomer.address);
   } while (holdings.pending.length > 0 && Date.now() < deadline);
   assert.equal(holdings.pending.length, 0, 'every opening was drawn');
+  // The draws are their block's own events, in its finalization phase.
+  let draws = 0;
+  for (const number of drawBlocks) {
+    const records = await (await api.at(await api.rpc.chain.getBlockHash(number))).query.system.events();
+    for (const record of records) {
+      const { event } = record;
+      if (api.events.crystals.BoxOpened.is(event) || api.events.crystals.OpenRefunded.is(event)) {
+        assert.ok(record.phase.isFinalization, `a draw in phase ${record.phase.type}`);
+        if (event.data.who.eq(newcomer.address)) draws++;
+      }
+    }
+  }
+  assert.equal(draws, 4, 'four draws at the end of the blocks after the requests');
   assert.equal(holdings.crystals.toNumber(), 20);
   // Four prizes in stock for four openings: the table is empty now, never below zero.
   const [empty] = (await api.call.crystalsApi.prizeTables()).filter((t) => t.kind.toNumber() === BOX);

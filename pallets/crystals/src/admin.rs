@@ -50,6 +50,9 @@ impl<T: Config> Pallet<T> {
 		prizes: PrizeTableOf<T>,
 	) -> DispatchResult {
 		ensure!(price != Some(0), Error::<T>::ZeroPrice);
+		// Waiting openings draw from the table they were requested with: an admin change
+		// included in their drawing block, whose randomness its author knows, could steer them.
+		ensure!(!WaitingOpenings::<T>::contains_key(kind), Error::<T>::OpeningsWaiting);
 		ensure!(
 			prizes.iter().all(|slot| match slot.prize {
 				Prize::Stones(amount) => !amount.is_zero(),
@@ -75,6 +78,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_remove_box_kind(kind: BoxKindId) -> DispatchResult {
+		ensure!(!WaitingOpenings::<T>::contains_key(kind), Error::<T>::OpeningsWaiting);
 		ensure!(BoxKinds::<T>::take(kind).is_some(), Error::<T>::UnknownBoxKind);
 		let unreserved = odds::table_value(&PrizeTables::<T>::take(kind), Self::piece_value());
 		if !unreserved.is_zero() {

@@ -1,13 +1,10 @@
 //! Benchmarks of the crystals pallet, each in its worst case: the longest prize tables, the
-//! vehicle registry asked, new accounts created and emptied ones removed, Stones minted.
+//! vehicle registry asked, new accounts created, emptied holdings removed, Stones minted.
 
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{EnsureOrigin, Get},
-	weights::WeightMeter,
-};
+use frame_support::traits::{EnsureOrigin, Get, Hooks};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_runtime::traits::{Hash, Saturating};
+use sp_runtime::traits::{Hash, One, Saturating};
 use valley_primitives::VehicleOwners;
 
 use crate::*;
@@ -54,18 +51,23 @@ fn give_crystals<T: Config>(who: &T::AccountId, crystals: Crystals) {
 	CrystalsAwarded::<T>::mutate(|a| *a = a.saturating_add(crystals));
 }
 
-/// `count` openings by `count` vehicle owners, each with its randomness known: returns the block
-/// in which they can be drawn.
-fn ready_openings<T: Config>(count: u32) -> BlockNumberFor<T> {
+/// `count` openings by `count` vehicle owners, each winning Stones (minted to a new balance),
+/// requested `MaxOpensPerBlock` a block over as many blocks as they take (two for the most that
+/// can wait): returns the next block, whose randomness is set, in which they are all drawn.
+fn waiting_openings<T: Config>(count: u32) -> BlockNumberFor<T> {
 	set_box::<T>(count.max(1));
+	let per_block = T::MaxOpensPerBlock::get();
 	for i in 0..count {
+		if i > 0 && i % per_block == 0 {
+			let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+			frame_system::Pallet::<T>::set_block_number(next);
+		}
 		let who: T::AccountId = account("opener", i, 0);
 		T::VehicleOwners::make_owner(&who);
 		give_crystals::<T>(&who, PRICE);
 		Pallet::<T>::do_open_box(who, KIND).expect("the opener can open");
 	}
-	let draws_at =
-		frame_system::Pallet::<T>::block_number().saturating_add(T::RandomnessDelay::get());
+	let draws_at = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
 	frame_system::Pallet::<T>::set_block_number(draws_at);
 	T::BenchmarkHelper::set_randomness(draws_at, T::Hashing::hash(b"benchmark randomness"));
 	draws_at
@@ -170,11 +172,12 @@ mod benchmarks {
 		assert_eq!(Holdings::<T>::get(&who).map(|h| h.crystals), Some(5));
 	}
 
-	/// A vehicle owner with openings already waiting opens a box whose table is full and has only
-	/// Stones left.
+	/// A vehicle owner with openings already waiting, in a block with other openings, opens a box
+	/// whose table is full and has only Stones left.
 	#[benchmark]
 	fn open_box() {
-		let pending = T::MaxPendingPerAccount::get().saturating_sub(1);
+		let pending =
+			T::MaxPendingPerAccount::get().min(T::MaxOpensPerBlock::get()).saturating_sub(1);
 		set_box::<T>(pending.saturating_add(1));
 		let who: T::AccountId = account("opener", 0, 0);
 		T::VehicleOwners::make_owner(&who);
@@ -187,19 +190,6 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()), KIND);
 
 		assert_eq!(Holdings::<T>::get(&who).map(|h| h.pending.len() as u32), Some(pending + 1));
-	}
-
-	/// The owner resolves its opening: Stones minted to a new balance, its holdings emptied.
-	#[benchmark]
-	fn resolve_open() {
-		ready_openings::<T>(1);
-		let who: T::AccountId = account("opener", 0, 0);
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), 0);
-
-		assert!(!OpenRequests::<T>::contains_key(0));
-		assert!(!Holdings::<T>::contains_key(&who));
 	}
 
 	/// Pieces for one Stone, minted to a new balance; the holdings emptied.
@@ -223,17 +213,25 @@ mod benchmarks {
 		assert!(!Holdings::<T>::contains_key(&who));
 	}
 
-	/// `on_poll` resolving `n` ready openings.
+	/// `on_initialize` counting `n` waiting openings and `on_finalize` drawing them: each a
+	/// Stone prize to a vehicle owner, minted to a new balance, its holdings emptied. Up to the
+	/// most that can wait, two blocks' worth.
 	#[benchmark]
-	fn on_poll_resolve(n: Linear<0, { T::MaxResolvePerBlock::get() }>) {
-		let now = ready_openings::<T>(n);
+	fn draw_openings(n: Linear<0, { Pallet::<T>::max_waiting() }>) {
+		let now = waiting_openings::<T>(n);
 
 		#[block]
 		{
-			Pallet::<T>::resolve_ready(now, &mut WeightMeter::new());
+			<Pallet<T> as Hooks<BlockNumberFor<T>>>::on_initialize(now);
+			<Pallet<T> as Hooks<BlockNumberFor<T>>>::on_finalize(now);
 		}
 
 		assert_eq!(QueueHead::<T>::get(), u64::from(n));
+		if n > 0 {
+			let who: T::AccountId = account("opener", n - 1, 0);
+			assert!(!Holdings::<T>::contains_key(&who));
+			assert_eq!(PrizeTables::<T>::get(KIND).last().map(|s| s.stock), Some(0));
+		}
 	}
 
 	impl_benchmark_test_suite!(

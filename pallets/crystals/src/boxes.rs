@@ -1,19 +1,23 @@
-//! Boxes: opening requests, the draw with a later block's randomness (in `on_poll` or by a call),
-//! refunds, and combining Stone pieces.
+//! Boxes: opening requests (at most `MaxOpensPerBlock` a block), the draw at the end of the next
+//! block with that block's randomness, refunds, and combining Stone pieces.
 
 use codec::Encode;
-use frame_support::{pallet_prelude::*, weights::WeightMeter};
+use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::{BlockNumberFor, OriginFor};
 use sp_runtime::traits::{One, Saturating};
 use valley_primitives::{BlockRandomness, EducationPool, VehicleOwners};
 
-use crate::{odds, pallet::*, types::*, WeightInfo};
+use crate::{odds, pallet::*, types::*};
 
 impl<T: Config> Pallet<T> {
-	/// How `who` would pay to open a box of `kind` now, or why it cannot: an egg of the kind if
-	/// it holds one, the price otherwise; it must have room for another pending opening and
-	/// something to win in the table.
-	pub(crate) fn payment_for(who: &T::AccountId, kind: BoxKindId) -> Result<Payment, Error<T>> {
+	/// How `who` would pay to open a box of `kind` now, and whether it owns a registered vehicle,
+	/// or why it cannot open: an egg of the kind if it holds one, the price otherwise; it must
+	/// have room for another pending opening, something to win in the table, and the block room
+	/// for another opening.
+	pub(crate) fn payment_for(
+		who: &T::AccountId,
+		kind: BoxKindId,
+	) -> Result<(Payment, bool), Error<T>> {
 		let box_kind = BoxKinds::<T>::get(kind).ok_or(Error::<T>::UnknownBoxKind)?;
 		let holdings = Holdings::<T>::get(who).unwrap_or_default();
 		let paid = if Eggs::<T>::get(who, kind) > 0 {
@@ -29,13 +33,20 @@ impl<T: Config> Pallet<T> {
 			(holdings.pending.len() as u32) < T::MaxPendingPerAccount::get(),
 			Error::<T>::TooManyPendingOpens
 		);
-		let table = PrizeTables::<T>::get(kind);
+		// Asked whatever the table holds: the draw uses this answer, frozen in the request.
+		let owns_vehicle = T::VehicleOwners::owns_vehicle(who);
 		ensure!(
-			odds::can_win(&table, false)
-				|| (odds::can_win(&table, true) && T::VehicleOwners::owns_vehicle(who)),
+			odds::can_win(&PrizeTables::<T>::get(kind), owns_vehicle),
 			Error::<T>::NothingToWin
 		);
-		Ok(paid)
+		// Last: the only failure that goes away by itself, in the next block.
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			Self::opens_in(now) < T::MaxOpensPerBlock::get()
+				&& Self::waiting_count() < u64::from(Self::max_waiting()),
+			Error::<T>::BlockFull
+		);
+		Ok((paid, owns_vehicle))
 	}
 
 	/// `open_box` is free exactly when it will succeed.
@@ -47,11 +58,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_open_box(who: T::AccountId, kind: BoxKindId) -> DispatchResult {
-		let paid = Self::payment_for(&who, kind)?;
+		let (paid, owns_vehicle) = Self::payment_for(&who, kind)?;
 		let request = NextRequest::<T>::get();
 		let next = request.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		let draws_at =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::RandomnessDelay::get());
+		let now = frame_system::Pallet::<T>::block_number();
+		let draws_at = now.saturating_add(One::one());
 		Self::mutate_holdings(&who, |h| {
 			match paid {
 				Payment::Crystals(price) => {
@@ -68,79 +79,68 @@ impl<T: Config> Pallet<T> {
 				*n = n.map(|n| n.saturating_sub(1)).filter(|n| *n > 0);
 			});
 		}
-		OpenRequests::<T>::insert(request, OpenRequest { who: who.clone(), kind, paid, draws_at });
+		OpenRequests::<T>::insert(
+			request,
+			OpenRequest { who: who.clone(), kind, paid, draws_at, owns_vehicle },
+		);
 		NextRequest::<T>::put(next);
+		// Below `MaxOpensPerBlock` (checked above): no overflow.
+		LatestBlockOpens::<T>::put(BlockOpens {
+			block: now,
+			count: Self::opens_in(now).saturating_add(1),
+		});
+		WaitingOpenings::<T>::mutate(kind, |n| *n = Some(n.unwrap_or(0).saturating_add(1)));
 		Self::deposit_event(Event::OpenRequested { who, request, kind, paid, draws_at });
 		Ok(())
 	}
 
-	/// The randomness that draws an opening due at `draws_at`, in block `now`: that block's, once
-	/// known. If it is no longer kept (pruned), the randomness of `now` or of its parent, both
-	/// after the request and unknown when it was made, so that no opening gets stuck.
-	pub(crate) fn randomness_for(
-		draws_at: BlockNumberFor<T>,
-		now: BlockNumberFor<T>,
-	) -> Option<T::Hash> {
-		if now < draws_at {
-			return None;
+	/// How many openings were requested in block `now`.
+	pub(crate) fn opens_in(now: BlockNumberFor<T>) -> u32 {
+		let latest = LatestBlockOpens::<T>::get();
+		if latest.block == now {
+			latest.count
+		} else {
+			0
 		}
-		T::Randomness::randomness_of(draws_at).or_else(|| {
-			if now > draws_at {
-				T::Randomness::randomness_of(now)
-					.or_else(|| T::Randomness::randomness_of(now.saturating_sub(One::one())))
-			} else {
-				None
-			}
-		})
 	}
 
-	/// `resolve_open` is free for the opening's owner once it can be drawn.
-	pub(crate) fn resolve_is_feeless(origin: &OriginFor<T>, request: RequestIndex) -> bool {
-		let Ok(who) = frame_system::ensure_signed(origin.clone()) else { return false };
-		OpenRequests::<T>::get(request).is_some_and(|r| {
-			r.who == who
-				&& Self::randomness_for(r.draws_at, frame_system::Pallet::<T>::block_number())
-					.is_some()
-		})
+	/// How many openings wait to be drawn: the length of the queue.
+	pub(crate) fn waiting_count() -> u64 {
+		NextRequest::<T>::get().saturating_sub(QueueHead::<T>::get())
 	}
 
-	pub(crate) fn do_resolve_open(request: RequestIndex) -> DispatchResult {
-		let open = OpenRequests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-		let randomness =
-			Self::randomness_for(open.draws_at, frame_system::Pallet::<T>::block_number())
-				.ok_or(Error::<T>::RandomnessNotYetKnown)?;
-		Self::resolve(request, open, randomness);
-		Ok(())
+	/// The most openings that can wait at once, and so be drawn in one block: those of two
+	/// blocks (when a block's randomness was missing, its openings wait with the next block's).
+	pub(crate) fn max_waiting() -> u32 {
+		T::MaxOpensPerBlock::get().saturating_mul(2)
 	}
 
-	/// Resolves ready openings from the head of the queue, at most `MaxResolvePerBlock` and as
-	/// many as `meter` allows; stops at the first one whose randomness is not known yet (later
-	/// ones are due no earlier).
-	pub(crate) fn resolve_ready(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
-		let base = T::WeightInfo::on_poll_resolve(0);
-		if meter.try_consume(base).is_err() {
-			return;
+	/// How many openings `on_finalize` will draw, asked in `on_initialize`: every one waiting then
+	/// (no opening of the block is requested yet), at most `max_waiting`.
+	pub(crate) fn openings_to_draw() -> u32 {
+		Self::waiting_count().min(u64::from(Self::max_waiting())) as u32
+	}
+
+	/// Draws every opening requested before block `now`, in request order, with the randomness
+	/// of `now`; if that randomness is missing, they all wait for the next block's. Returns how
+	/// many were drawn: never more than `openings_to_draw` counted at the block's start.
+	pub(crate) fn draw_waiting(now: BlockNumberFor<T>) -> u32 {
+		let head = QueueHead::<T>::get();
+		// The openings of this block wait for the next block's randomness.
+		let before_now = NextRequest::<T>::get().saturating_sub(u64::from(Self::opens_in(now)));
+		let end = before_now.min(head.saturating_add(u64::from(Self::max_waiting())));
+		if end <= head {
+			return 0;
 		}
-		let step = T::WeightInfo::on_poll_resolve(1).saturating_sub(base);
-		let start = QueueHead::<T>::get();
-		let tail = NextRequest::<T>::get();
-		let mut head = start;
-		let mut resolved = 0u32;
-		while head < tail && resolved < T::MaxResolvePerBlock::get() {
-			if meter.try_consume(step).is_err() {
-				break;
+		let Some(randomness) = T::Randomness::randomness_of(now) else { return 0 };
+		for request in head..end {
+			// Always there: the queue holds exactly the waiting openings.
+			if let Some(open) = OpenRequests::<T>::get(request) {
+				Self::resolve(request, open, randomness);
 			}
-			// Openings resolved by `resolve_open` have left the queue already: skip them.
-			if let Some(open) = OpenRequests::<T>::get(head) {
-				let Some(randomness) = Self::randomness_for(open.draws_at, now) else { break };
-				Self::resolve(head, open, randomness);
-			}
-			head = head.saturating_add(1);
-			resolved = resolved.saturating_add(1);
 		}
-		if head != start {
-			QueueHead::<T>::put(head);
-		}
+		QueueHead::<T>::put(end);
+		end.saturating_sub(head) as u32
 	}
 
 	/// Draws and pays the prize of an opening, or refunds it if the box has nothing left the
@@ -151,9 +151,12 @@ impl<T: Config> Pallet<T> {
 		randomness: T::Hash,
 	) {
 		OpenRequests::<T>::remove(request);
+		WaitingOpenings::<T>::mutate_exists(open.kind, |n| {
+			*n = n.map(|n| n.saturating_sub(1)).filter(|n| *n > 0);
+		});
 		let seed = sp_io::hashing::blake2_256(&(b"valley/crystals", randomness, request).encode());
 		let won = frame_support::storage::with_storage_layer(|| {
-			Self::draw_and_pay(&open.who, open.kind, odds::random_u128(&seed))
+			Self::draw_and_pay(&open.who, open.kind, open.owns_vehicle, odds::random_u128(&seed))
 		});
 		let OpenRequest { who, kind, paid, .. } = open;
 		let refund = won.is_err();
@@ -184,20 +187,18 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Picks a prize with probability proportional to stock among those `who` can win, takes it
-	/// from the stock and pays it. Fails when there is nothing to win or the prize cannot be paid;
-	/// the caller discards the changes then.
+	/// Picks a prize with probability proportional to stock among those `who` can win (Stones
+	/// only if it owned a vehicle when it asked), takes it from the stock and pays it. Fails when
+	/// there is nothing to win or the prize cannot be paid; the caller discards the changes then.
 	fn draw_and_pay(
 		who: &T::AccountId,
 		kind: BoxKindId,
+		owns_vehicle: bool,
 		random: u128,
 	) -> Result<Prize<T::Balance>, DispatchError> {
 		let mut table = PrizeTables::<T>::get(kind);
-		// The vehicle registry is only asked when the table has Stones in stock.
-		let owner = table.iter().any(|s| matches!(s.prize, Prize::Stones(_)) && s.stock > 0)
-			&& T::VehicleOwners::owns_vehicle(who);
-		let index =
-			odds::pick(odds::weights(&table, owner), random).ok_or(Error::<T>::NothingToWin)?;
+		let index = odds::pick(odds::weights(&table, owns_vehicle), random)
+			.ok_or(Error::<T>::NothingToWin)?;
 		let slot = table.get_mut(index).ok_or(Error::<T>::NothingToWin)?;
 		slot.stock = slot.stock.checked_sub(1).ok_or(Error::<T>::NothingToWin)?;
 		let prize = slot.prize;

@@ -1,5 +1,5 @@
 //! Accounts' holdings and the `sufficients` reference that lets an account with only crystals
-//! sign.
+//! sign, kept for good so that its nonce is never reset.
 
 use frame_support::pallet_prelude::*;
 use sp_runtime::traits::Get;
@@ -7,9 +7,10 @@ use sp_runtime::traits::Get;
 use crate::{pallet::*, types::*};
 
 impl<T: Config> Pallet<T> {
-	/// Changes what `who` holds with `f`, keeping the holdings entry and its `sufficients`
-	/// reference in step: the entry (and the reference) is created when the account starts to
-	/// hold something and removed when it holds nothing any more. Changes nothing if `f` fails.
+	/// Changes what `who` holds with `f`, keeping the holdings entry in step: created when the
+	/// account starts to hold something, removed when it holds nothing any more. The first time
+	/// the account holds something it gets its `sufficients` reference, never released. Changes
+	/// nothing if `f` fails.
 	pub(crate) fn mutate_holdings<R>(
 		who: &T::AccountId,
 		f: impl FnOnce(&mut AccountHoldings<T::MaxPendingPerAccount>) -> Result<R, DispatchError>,
@@ -21,18 +22,25 @@ impl<T: Config> Pallet<T> {
 		match (existed, holdings.is_empty()) {
 			(false, true) => {},
 			(false, false) => {
-				frame_system::Pallet::<T>::inc_sufficients(who);
+				Self::keep_account(who);
 				Holdings::<T>::insert(who, holdings);
 			},
 			(true, false) => Holdings::<T>::insert(who, holdings),
-			(true, true) => {
-				Holdings::<T>::remove(who);
-				// The account goes if nothing else keeps it (no Stones): it has nothing left to
-				// sign for here.
-				let _ = frame_system::Pallet::<T>::dec_sufficients(who);
-			},
+			// The reference stays: the account keeps its nonce.
+			(true, true) => Holdings::<T>::remove(who),
 		}
 		Ok(result)
+	}
+
+	/// Gives `who` its `sufficients` reference the first time it holds something here, and keeps
+	/// it for good: were it released once the holdings empty, `frame_system` would reap an
+	/// account without Stones and reset its nonce to 0, letting its old signed transactions be
+	/// replayed.
+	fn keep_account(who: &T::AccountId) {
+		if !Participants::<T>::contains_key(who) {
+			frame_system::Pallet::<T>::inc_sufficients(who);
+			Participants::<T>::insert(who, ());
+		}
 	}
 
 	/// What one Stone piece is worth in the educational pool.

@@ -1,6 +1,6 @@
 //! The pallet's invariants, checked by `try_state` and after every unit test.
 
-use frame_support::ensure;
+use frame_support::{ensure, traits::Get};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	SaturatedConversion, TryRuntimeError,
@@ -18,8 +18,8 @@ impl<T: Config> Pallet<T> {
 		for (who, h) in Holdings::<T>::iter() {
 			ensure!(!h.is_empty(), "a holdings entry holds nothing");
 			ensure!(
-				frame_system::Pallet::<T>::sufficients(&who) > 0,
-				"an account with holdings has no sufficients reference"
+				Participants::<T>::contains_key(&who),
+				"an account with holdings is not marked"
 			);
 			let eggs: u64 = Eggs::<T>::iter_prefix(&who).map(|(_, n)| u64::from(n)).sum();
 			ensure!(eggs == u64::from(h.eggs), "eggs per kind do not add up to the account's eggs");
@@ -36,19 +36,46 @@ impl<T: Config> Pallet<T> {
 			ensure!(n > 0, "an egg entry of zero");
 			ensure!(Holdings::<T>::contains_key(&who), "eggs without a holdings entry");
 		}
+		// Every account that held something keeps its reference, and so its nonce.
+		for (who, ()) in Participants::<T>::iter() {
+			ensure!(
+				frame_system::Pallet::<T>::sufficients(&who) > 0,
+				"a participant has no sufficients reference"
+			);
+		}
+
+		// The waiting openings are exactly the queue, bounded, counted per kind.
 		let (head, tail) = (QueueHead::<T>::get(), NextRequest::<T>::get());
 		ensure!(head <= tail, "the queue's head is past its tail");
+		ensure!(
+			tail.saturating_sub(head) <= u64::from(Self::max_waiting()),
+			"more than 2 × MaxOpensPerBlock openings wait"
+		);
+		ensure!(
+			LatestBlockOpens::<T>::get().count <= T::MaxOpensPerBlock::get(),
+			"a block has more than MaxOpensPerBlock openings"
+		);
 		let mut queued: u64 = 0;
+		let mut per_kind = alloc::collections::BTreeMap::<BoxKindId, u32>::new();
 		for (request, open) in OpenRequests::<T>::iter() {
 			ensure!(request >= head && request < tail, "a queued opening outside the queue");
 			let owner = Holdings::<T>::get(&open.who).ok_or("a queued opening without an owner")?;
 			ensure!(owner.pending.contains(&request), "a queued opening not in its owner's list");
+			ensure!(BoxKinds::<T>::contains_key(open.kind), "a waiting opening of no box kind");
 			if let Payment::Crystals(price) = open.paid {
 				crystals = crystals.saturating_add(u128::from(price));
 			}
+			let count = per_kind.entry(open.kind).or_default();
+			*count = count.saturating_add(1);
 			queued = queued.saturating_add(1);
 		}
+		ensure!(queued == tail.saturating_sub(head), "the queue has a gap");
 		ensure!(queued == pending_count, "queued openings != pending openings of the accounts");
+		ensure!(
+			WaitingOpenings::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>()
+				== per_kind,
+			"WaitingOpenings != the waiting openings per kind"
+		);
 		ensure!(
 			crystals
 				== u128::from(CrystalsAwarded::<T>::get())

@@ -15,23 +15,21 @@
 //!   none (opened only with eggs), and a **prize table**: prizes ([`Prize`]: Stones, Stone pieces
 //!   or nothing) each with a finite stock. The chance of a prize is its remaining stock over the
 //!   stock of every prize the opener can win; only owners of a registered vehicle
-//!   ([`valley_primitives::VehicleOwners`]) can win Stones, others draw among the other prizes.
+//!   ([`valley_primitives::VehicleOwners`]) when they open can win Stones, others draw among the
+//!   other prizes.
 //!   The tables and their stock are public: storage [`PrizeTables`] and the runtime API
 //!   (`pallet-crystals-runtime-api`).
 //! - **Opening is two steps.** [`Pallet::open_box`] takes the payment (an egg of the kind if the
-//!   account holds one, the price in crystals otherwise) and queues the opening; the prize is
-//!   drawn with the randomness of block `request + RandomnessDelay`
-//!   ([`valley_primitives::BlockRandomness`], the beacon), which nobody knew when the request was
-//!   recorded. Openings resolve in first-in-first-out order in `on_poll`, at most
-//!   [`Config::MaxResolvePerBlock`] per block; anyone can resolve a ready opening with
-//!   [`Pallet::resolve_open`]. An opening whose box has nothing left to win by then is refunded.
+//!   account holds one, the price in crystals otherwise) and records the request; the prize is
+//!   drawn at the end of the next block, with that block's randomness (see [Opening](#opening)).
+//!   An opening whose box has nothing left that the opener can win by then is refunded.
 //! - **Stone pieces**: [`Config::PiecesPerStone`] pieces combine into one Stone
 //!   ([`Pallet::combine_pieces`]).
-//! - **Fee-free for crystal holders.** `open_box`, `resolve_open` (by the owner) and
-//!   `combine_pieces` are `#[pallet::feeless_if]` exactly when they will succeed (the runtime
-//!   wraps its payment extension in `pallet_skip_feeless_payment::SkipCheckIfFeeless`), and every
-//!   account with holdings here has a `sufficients` reference in `frame_system`, so an account
-//!   with crystals and no Stones can sign.
+//! - **Fee-free for crystal holders.** `open_box` and `combine_pieces` are `#[pallet::feeless_if]`
+//!   exactly when they will succeed (the runtime wraps its payment extension in
+//!   `pallet_skip_feeless_payment::SkipCheckIfFeeless`), and every account that has held
+//!   something here has a `sufficients` reference in `frame_system`, so an account with crystals
+//!   and no Stones can sign.
 //!
 //! ## The educational pool
 //!
@@ -45,31 +43,77 @@
 //! exceed the 90,000,000 STONE pool, and what this pallet holds reserved ([`Reserved`]) is always
 //! the value of the stock left in the tables plus that of the pieces not yet combined.
 //!
+//! ## Opening
+//!
+//! An opening requested in block `r` (event `OpenRequested { draws_at: r + 1, .. }`) is drawn at
+//! the end of block `r + 1`, in its `on_finalize`: all the openings of block `r` together, in the
+//! order they were requested. Their `BoxOpened` or `OpenRefunded` events are block `r + 1`'s own,
+//! in its finalization phase, after every transaction of the block. `on_initialize` of block
+//! `r + 1` counts the openings waiting and reserves the weight of drawing them, before any
+//! transaction. No call draws an opening, so nobody chooses when, or in which order, openings
+//! are drawn.
+//!
+//! The draw depends on the randomness, the request's index, whether the opener owned a
+//! registered vehicle **when it asked** (recorded in [`OpenRequest::owns_vehicle`]), and the
+//! table's stock. The stock changes only by earlier draws (in request order, fixed in advance) and
+//! by the admin, and [`Pallet::set_box_kind`] and [`Pallet::remove_box_kind`] fail with
+//! [`Error::OpeningsWaiting`] while an opening of the kind waits (at most until the end of the
+//! next block). So once block `r + 1`'s randomness is known (first to its author), nothing put
+//! in block `r + 1` changes the outcome of block `r`'s openings: not a vehicle moved into or out
+//! of the opener's account, not other openings (drawn after, with block `r + 2`'s randomness),
+//! not awards, not an admin change. One input stays outside the pallet: a Stone prize below the
+//! existential deposit cannot be minted to an account without Stones (the opening is refunded),
+//! so the admin keeps every Stone prize at one existential deposit or more.
+//!
+//! **What a user sees when a block is full.** At most [`Config::MaxOpensPerBlock`] openings are
+//! requested per block. Beyond, `open_box` fails with [`Error::BlockFull`] and changes nothing.
+//! It is not fee-free then: the transaction of an account without Stones cannot pay its fee, so
+//! the block's author leaves it out and the node drops it as invalid ("Inability to pay some
+//! fees"); an account with Stones pays the ordinary fee for the failed call. Either way, open the
+//! box again in the next block.
+//!
 //! ## Randomness
 //!
-//! A request recorded in block `r` draws with the randomness of `r + RandomnessDelay` (at least
-//! `r + 1`), mixed with the request's index so that openings in one block draw independently. If
-//! that block's randomness is no longer kept (the beacon prunes its history after some hours,
-//! which only a long backlog could reach), the opening draws with the randomness of the block
-//! that resolves it (or its parent): still unknown when the request was recorded, so the opening
-//! never gets stuck and stays unpredictable to the opener.
+//! An opening requested in block `r` draws with the beacon's randomness of block `r + 1`
+//! ([`valley_primitives::BlockRandomness`]), known once that block's mandatory beacon inherent
+//! has run, so in its `on_finalize`; it is mixed with the request's index, so that the openings
+//! of one block draw independently. Nobody knew that value when the request was included. Should
+//! the drawing block's randomness be missing (only a test's beacon can miss one), its openings
+//! stay and are drawn at the end of the next block, with that block's randomness, as unknown at
+//! the request; openings of two blocks then wait together, and `open_box` refuses more
+//! ([`Error::BlockFull`]) while `2 × MaxOpensPerBlock` wait, so that no block ever draws more.
 //!
 //! ## Accounts with only crystals
 //!
-//! An account gets one `sufficients` reference when it first holds something here (crystals,
-//! eggs, pieces or pending openings) and loses it when it holds nothing any more, so its nonce
-//! lives as long as it has something to open or combine. Balances' existential deposit plays no
-//! part: the reference does not depend on the Stones balance, and a Stone prize (at least one
+//! An account gets one `sufficients` reference in `frame_system` when it first holds something
+//! here (crystals, eggs, pieces or pending openings) and keeps it for good, also once it holds
+//! nothing ([`Participants`] marks it, so that the reference is taken once). So an account with
+//! crystals and no Stones can sign, and, never reaped, it never has its nonce reset to 0: its
+//! old signed transactions can never be replayed. The cost is one `frame_system` account entry
+//! and one [`Participants`] entry per account that ever held something here, that is, that an
+//! issuer ever awarded; issuers are approved by the admin. Balances' existential deposit plays
+//! no part: the reference does not depend on the Stones balance, and a Stone prize (at least one
 //! existential deposit) gives the account its own provider reference from pallet-balances.
 //!
 //! ## Invariants (`try_state`)
 //!
 //! - crystals held plus crystals paid into pending openings = awarded − burned;
-//! - an account has a holdings entry exactly when it holds something, and then a `sufficients`
-//!   reference; its egg count is the sum of its eggs per kind; its pending openings are queued
-//!   openings of its own, and every queued opening is in its owner's list;
+//! - an account has a holdings entry exactly when it holds something; an account with holdings
+//!   is in [`Participants`], and every participant has a `sufficients` reference; its egg count
+//!   is the sum of its eggs per kind; its pending openings are waiting openings of its own, and
+//!   every waiting opening is in its owner's list;
+//! - the waiting openings are exactly the queue `QueueHead..NextRequest`, at most
+//!   `2 × MaxOpensPerBlock`, of existing box kinds, counted per kind in [`WaitingOpenings`];
 //! - pieces held = [`TotalPieces`]; [`Reserved`] = value of the tables' stock + pieces × piece
 //!   value.
+//!
+//! ## Implementation notes
+//!
+//! - The storage layout of issue 15 (openings drawn in `on_finalize`, [`OpenRequest`] with the
+//!   opener's vehicle flag, [`Participants`]) comes without a storage version bump or migration:
+//!   no production chain exists, every chain starts from a fresh genesis.
+//! - The draw never fails: a prize that cannot be paid is undone in a storage layer and the
+//!   opening refunded.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -80,7 +124,7 @@ mod admin;
 mod benchmarking;
 mod boxes;
 mod holdings;
-#[cfg(any(test, feature = "try-runtime"))]
+#[cfg(any(feature = "std", feature = "try-runtime"))]
 mod invariants;
 #[cfg(test)]
 mod mock;
@@ -106,9 +150,7 @@ pub trait BenchmarkHelper<BlockNumber, Hash> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*, traits::tokens::Balance as BalanceT, weights::WeightMeter,
-	};
+	use frame_support::{pallet_prelude::*, traits::tokens::Balance as BalanceT};
 	use frame_system::pallet_prelude::*;
 	use valley_primitives::{BlockRandomness, EducationPool, VehicleOwners};
 
@@ -134,18 +176,16 @@ pub mod pallet {
 		/// How many Stone pieces combine into one Stone; must divide [`Config::StoneUnit`].
 		#[pallet::constant]
 		type PiecesPerStone: Get<u32>;
-		/// How many blocks after a request its prize is drawn: at least 1.
-		#[pallet::constant]
-		type RandomnessDelay: Get<BlockNumberFor<Self>>;
 		/// The most prizes in one table.
 		#[pallet::constant]
 		type MaxPrizes: Get<u32>;
 		/// The most openings one account can have waiting.
 		#[pallet::constant]
 		type MaxPendingPerAccount: Get<u32>;
-		/// The most openings `on_poll` resolves in one block.
+		/// The most openings requested in one block; all of them are drawn at the end of the next
+		/// block. Beyond, `open_box` fails with `BlockFull`.
 		#[pallet::constant]
-		type MaxResolvePerBlock: Get<u32>;
+		type MaxOpensPerBlock: Get<u32>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 		/// Sets block randomness in benchmarks.
@@ -212,7 +252,8 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Openings waiting for their randomness, by index.
+	/// Openings waiting to be drawn, by index: those of the current block and of the block
+	/// before, drawn at the end of the next block and of this one.
 	#[pallet::storage]
 	pub type OpenRequests<T: Config> = StorageMap<
 		_,
@@ -222,13 +263,30 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// The oldest opening `on_poll` has not passed yet: the head of the queue.
+	/// The oldest opening not drawn yet: the head of the queue.
 	#[pallet::storage]
 	pub type QueueHead<T> = StorageValue<_, RequestIndex, ValueQuery>;
 
 	/// The index the next opening gets: the tail of the queue.
 	#[pallet::storage]
 	pub type NextRequest<T> = StorageValue<_, RequestIndex, ValueQuery>;
+
+	/// How many openings were requested in the latest block that had any: at most
+	/// `MaxOpensPerBlock`.
+	#[pallet::storage]
+	pub type LatestBlockOpens<T: Config> =
+		StorageValue<_, BlockOpens<BlockNumberFor<T>>, ValueQuery>;
+
+	/// How many openings of each box kind wait to be drawn (no entry for none): the admin
+	/// cannot change or remove a kind while any wait.
+	#[pallet::storage]
+	pub type WaitingOpenings<T> = StorageMap<_, Twox64Concat, BoxKindId, u32, OptionQuery>;
+
+	/// The accounts that have held something here: each has one `sufficients` reference in
+	/// `frame_system`, kept for good so that its nonce is never reset.
+	#[pallet::storage]
+	pub type Participants<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
 	/// Crystals awarded since genesis.
 	#[pallet::storage]
@@ -277,7 +335,8 @@ pub mod pallet {
 			crystals: Crystals,
 			egg: Option<BoxKindId>,
 		},
-		/// A box opening was queued; its prize is drawn with the randomness of block `draws_at`.
+		/// A box opening was requested; its prize is drawn at the end of block `draws_at` (the
+		/// next block), with that block's randomness.
 		OpenRequested {
 			who: T::AccountId,
 			request: RequestIndex,
@@ -285,7 +344,7 @@ pub mod pallet {
 			paid: Payment,
 			draws_at: BlockNumberFor<T>,
 		},
-		/// A box was opened: `who` won `prize`.
+		/// A box was opened: `who` won `prize`. Deposited at the end of the block that drew it.
 		BoxOpened {
 			who: T::AccountId,
 			request: RequestIndex,
@@ -328,13 +387,14 @@ pub mod pallet {
 		/// The prize table holds nothing this account can win (no stock left, or only Stones and
 		/// the account owns no registered vehicle): wait for the admin to restock it.
 		NothingToWin,
-		/// The account has `MaxPendingPerAccount` openings waiting: they resolve within a few
-		/// blocks.
+		/// The account has `MaxPendingPerAccount` openings waiting: they are drawn at the end of
+		/// the next block.
 		TooManyPendingOpens,
-		/// No pending opening with this index: it was resolved already, or never requested.
-		UnknownRequest,
-		/// The opening's randomness is not known yet: resolve it from block `draws_at` on.
-		RandomnessNotYetKnown,
+		/// This block's openings are full (`MaxOpensPerBlock`): open the box in the next block.
+		BlockFull,
+		/// Openings of this box kind wait to be drawn (at the end of the next block at most):
+		/// change or remove the kind in a block after they are drawn.
+		OpeningsWaiting,
 		/// Fewer than `PiecesPerStone` pieces: win more before combining.
 		NotEnoughPieces,
 		/// A counter would overflow.
@@ -343,10 +403,17 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Resolves ready openings, oldest first: after the block's inherents (so the beacon's
-		/// randomness of this block is known), before its transactions.
-		fn on_poll(n: BlockNumberFor<T>, meter: &mut WeightMeter) {
-			Self::resolve_ready(n, meter);
+		/// Weighs the draws `on_finalize` will make: every opening waiting now (all were
+		/// requested in earlier blocks).
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			T::WeightInfo::draw_openings(Self::openings_to_draw())
+		}
+
+		/// Draws the openings requested before this block, in request order, with this block's
+		/// randomness: after every transaction of the block, in its finalization phase (also
+		/// during multi-block migrations).
+		fn on_finalize(n: BlockNumberFor<T>) {
+			Self::draw_waiting(n);
 		}
 
 		fn integrity_test() {
@@ -356,13 +423,21 @@ pub mod pallet {
 				(T::StoneUnit::get() % T::PiecesPerStone::get().into()).is_zero(),
 				"PiecesPerStone must divide StoneUnit: pieces are reserved at an exact value"
 			);
-			assert!(
-				T::RandomnessDelay::get() >= 1u32.into(),
-				"a draw must use the randomness of a block after the request"
-			);
 			assert!(T::MaxPrizes::get() > 0, "a table needs room for a prize");
 			assert!(T::MaxPendingPerAccount::get() > 0, "an account must be able to open a box");
-			assert!(T::MaxResolvePerBlock::get() > 0, "on_poll must resolve openings");
+			assert!(T::MaxOpensPerBlock::get() > 0, "a block must take openings");
+			assert!(
+				T::MaxOpensPerBlock::get().checked_mul(2).is_some(),
+				"2 × MaxOpensPerBlock must fit in a u32"
+			);
+			// The most one block can draw (openings of two blocks, if a randomness was missing)
+			// must fit comfortably in a block: a quarter of it at most.
+			let max_block = T::BlockWeights::get().max_block;
+			assert!(
+				T::WeightInfo::draw_openings(Self::max_waiting())
+					.all_lte(max_block.saturating_div(4)),
+				"drawing 2 × MaxOpensPerBlock openings takes more than a quarter of a block"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -413,7 +488,8 @@ pub mod pallet {
 		/// Creates or changes box kind `kind`: its name, its price in crystals (`None`: opened
 		/// only with eggs) and its prize table with each prize's stock. The difference in value
 		/// with the table it replaces is reserved in (or returned to) the educational pool; fails
-		/// beyond the pool. The admin origin.
+		/// beyond the pool, and while openings of the kind wait to be drawn (they draw from the
+		/// table they were requested with). The admin origin.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::set_box_kind(prizes.len() as u32))]
 		pub fn set_box_kind(
@@ -428,8 +504,8 @@ pub mod pallet {
 		}
 
 		/// Removes box kind `kind`, returning its remaining stock to the educational pool. Eggs of
-		/// it stay with their holders (openable again if the kind comes back); openings of it not
-		/// yet drawn are refunded. The admin origin.
+		/// it stay with their holders (openable again if the kind comes back). Fails while
+		/// openings of it wait to be drawn. The admin origin.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove_box_kind())]
 		pub fn remove_box_kind(origin: OriginFor<T>, kind: BoxKindId) -> DispatchResult {
@@ -452,8 +528,9 @@ pub mod pallet {
 		}
 
 		/// Opens a box of kind `kind`, paying with an egg of that kind if the account holds one,
-		/// with the kind's price in crystals otherwise. The prize is drawn a few blocks later
-		/// (event `BoxOpened`). Fee-free when it succeeds.
+		/// with the kind's price in crystals otherwise. The prize is drawn at the end of the next
+		/// block (event `BoxOpened`). At most `MaxOpensPerBlock` openings per block: beyond, fails
+		/// with `BlockFull` (open it in the next block). Fee-free when it succeeds.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::open_box())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, kind: &BoxKindId| -> bool {
@@ -464,17 +541,8 @@ pub mod pallet {
 			Self::do_open_box(who, kind)
 		}
 
-		/// Draws the prize of pending opening `request` now that its randomness is known: by
-		/// anyone (fee-free for its owner). `on_poll` does this by itself, oldest first.
-		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::resolve_open())]
-		#[pallet::feeless_if(|origin: &OriginFor<T>, request: &RequestIndex| -> bool {
-			Pallet::<T>::resolve_is_feeless(origin, *request)
-		})]
-		pub fn resolve_open(origin: OriginFor<T>, request: RequestIndex) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::do_resolve_open(request)
-		}
+		// Call index 8 was `resolve_open`: openings are drawn only in `on_finalize` now, so that
+		// nobody chooses when or in which order. Left unused.
 
 		/// Combines the account's Stone pieces into as many whole Stones as they make,
 		/// `PiecesPerStone` pieces each; the rest stay. Fee-free when it succeeds.

@@ -4,7 +4,7 @@
 use core::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use frame_support::{derive_impl, parameter_types, traits::Hooks, weights::WeightMeter};
+use frame_support::{derive_impl, parameter_types, traits::Hooks, weights::Weight};
 use sp_core::H256;
 use sp_runtime::BuildStorage;
 use valley_primitives::{BlockRandomness, VehicleOwners};
@@ -74,8 +74,8 @@ pub const PIECES_PER_STONE: u32 = 10;
 pub const MAX_PRIZES: u32 = 8;
 /// The most pending openings per account.
 pub const MAX_PENDING: u32 = 4;
-/// The most openings resolved per block.
-pub const MAX_RESOLVE: u32 = 5;
+/// The most openings requested per block.
+pub const MAX_OPENS: u32 = 5;
 
 parameter_types! {
 	pub const MiningCap: Balance = 210_000_000;
@@ -90,12 +90,22 @@ impl pallet_stone::Config for Test {
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type MiningCap = MiningCap;
 	type EducationCap = EducationCap;
+	// This pallet is the pool's consumer: Stone's `try_state` checks its count against ours.
+	type EducationReservations = CrystalsReserved;
 	type WeightInfo = ();
 }
 
+/// What the crystals pallet holds reserved in the educational pool.
+pub struct CrystalsReserved;
+impl valley_primitives::EducationReservations<Balance> for CrystalsReserved {
+	fn reserved() -> Balance {
+		crate::Reserved::<Test>::get()
+	}
+}
+
 thread_local! {
-	/// Blocks whose randomness the beacon no longer keeps.
-	static PRUNED: RefCell<BTreeSet<BlockNumber>> = RefCell::new(BTreeSet::new());
+	/// Blocks whose randomness the beacon does not have.
+	static MISSING: RefCell<BTreeSet<BlockNumber>> = RefCell::new(BTreeSet::new());
 	/// Randomness set by hand (benchmarks, the odds test).
 	static SET: RefCell<BTreeMap<BlockNumber, H256>> = RefCell::new(BTreeMap::new());
 	/// Accounts owning a registered vehicle.
@@ -103,11 +113,12 @@ thread_local! {
 }
 
 /// The beacon: every block up to the current one has randomness (its inherent has run), a hash
-/// of its number unless set by hand, except for pruned blocks.
+/// of its number unless set by hand, except for the blocks made to miss it.
 pub struct TestBeacon;
 impl TestBeacon {
-	pub fn prune(block: BlockNumber) {
-		PRUNED.with(|p| p.borrow_mut().insert(block));
+	/// `block` will have no randomness (in the runtime the beacon's inherent is mandatory).
+	pub fn miss(block: BlockNumber) {
+		MISSING.with(|p| p.borrow_mut().insert(block));
 	}
 	pub fn set(block: BlockNumber, randomness: H256) {
 		SET.with(|s| s.borrow_mut().insert(block, randomness));
@@ -115,7 +126,7 @@ impl TestBeacon {
 }
 impl BlockRandomness<BlockNumber, H256> for TestBeacon {
 	fn randomness_of(block: BlockNumber) -> Option<H256> {
-		if block > System::block_number() || PRUNED.with(|p| p.borrow().contains(&block)) {
+		if block > System::block_number() || MISSING.with(|p| p.borrow().contains(&block)) {
 			return None;
 		}
 		Some(
@@ -160,10 +171,9 @@ impl pallet_crystals::Config for Test {
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type StoneUnit = StoneUnit;
 	type PiecesPerStone = frame_support::traits::ConstU32<PIECES_PER_STONE>;
-	type RandomnessDelay = frame_support::traits::ConstU64<1>;
 	type MaxPrizes = frame_support::traits::ConstU32<MAX_PRIZES>;
 	type MaxPendingPerAccount = frame_support::traits::ConstU32<MAX_PENDING>;
-	type MaxResolvePerBlock = frame_support::traits::ConstU32<MAX_RESOLVE>;
+	type MaxOpensPerBlock = frame_support::traits::ConstU32<MAX_OPENS>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBeacon;
@@ -174,14 +184,17 @@ pub struct ExtBuilder;
 
 impl ExtBuilder {
 	pub fn build(self) -> sp_io::TestExternalities {
-		PRUNED.with(|p| p.borrow_mut().clear());
+		MISSING.with(|p| p.borrow_mut().clear());
 		SET.with(|s| s.borrow_mut().clear());
 		OWNERS.with(|o| o.borrow_mut().clear());
 		let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		let mut storage = storage;
 		pallet_stone::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
-		ext.execute_with(|| System::set_block_number(1));
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			System::note_finished_initialize();
+		});
 		ext
 	}
 
@@ -195,12 +208,19 @@ impl ExtBuilder {
 	}
 }
 
-/// Advances to the next block and runs Crystals' `on_poll` (after the block's randomness is
-/// known, as in the runtime) with an unlimited meter.
-pub fn next_block() {
-	let n = System::block_number() + 1;
-	System::set_block_number(n);
-	Crystals::on_poll(n, &mut WeightMeter::new());
+/// Ends the current block and starts the next, as frame-executive does: Crystals'
+/// `on_finalize` in the finalization phase (drawing the openings of the block before), then
+/// `System::initialize` (which keeps the events, so that tests see every block's) and Crystals'
+/// `on_initialize`, whose weight it returns; the block's transactions follow, in phase
+/// `ApplyExtrinsic(0)`.
+pub fn next_block() -> Weight {
+	let now = System::block_number();
+	System::note_finished_extrinsics();
+	Crystals::on_finalize(now);
+	System::initialize(&(now + 1), &System::parent_hash(), &Default::default());
+	let weight = Crystals::on_initialize(now + 1);
+	System::note_finished_initialize();
+	weight
 }
 
 /// Advances `n` blocks.

@@ -5,8 +5,7 @@ use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::CheckIfFeeless,
-	traits::{fungible::Inspect, Hooks},
-	weights::{Weight, WeightMeter},
+	traits::{fungible::Inspect, Get, Hooks},
 };
 use sp_core::H256;
 use sp_runtime::{DispatchError, DispatchResult};
@@ -129,6 +128,24 @@ fn prizes_won() -> Vec<Prize<Balance>> {
 
 fn refunds() -> usize {
 	crystals_events().iter().filter(|e| matches!(e, Event::OpenRefunded { .. })).count()
+}
+
+/// What became of each opening drawn so far, in the order drawn: its request, its opener and its
+/// prize (`None`: refunded).
+fn outcomes() -> Vec<(RequestIndex, AccountId, Option<Prize<Balance>>)> {
+	crystals_events()
+		.into_iter()
+		.filter_map(|e| match e {
+			Event::BoxOpened { request, who, prize, .. } => Some((request, who, Some(prize))),
+			Event::OpenRefunded { request, who, .. } => Some((request, who, None)),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Ends this block and the next: the openings requested so far are drawn at the end of the next.
+fn end_next_block() {
+	run_blocks(2);
 }
 
 mod admin {
@@ -385,7 +402,7 @@ mod opening {
 	use super::*;
 
 	#[test]
-	fn opening_takes_the_price_now_and_draws_with_the_next_blocks_randomness() {
+	fn opening_takes_the_price_now_and_draws_at_the_end_of_the_next_block() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
 			give_crystals(BOB, 25);
@@ -398,9 +415,12 @@ mod opening {
 					who: BOB,
 					kind: BLIND,
 					paid: Payment::Crystals(PRICE),
-					draws_at: 2
+					draws_at: 2,
+					owns_vehicle: true,
 				})
 			);
+			assert_eq!(WaitingOpenings::<Test>::get(BLIND), Some(1));
+			assert_eq!(LatestBlockOpens::<Test>::get(), BlockOpens { block: 1, count: 1 });
 			System::assert_last_event(
 				Event::OpenRequested {
 					who: BOB,
@@ -411,13 +431,17 @@ mod opening {
 				}
 				.into(),
 			);
-			// Nothing is drawn in the block of the request, even if asked.
-			Crystals::on_poll(1, &mut WeightMeter::new());
-			assert!(OpenRequests::<Test>::contains_key(0));
 
+			// Not at the end of its own block, nor during the next one.
+			next_block();
+			assert!(OpenRequests::<Test>::contains_key(0));
+			assert!(prizes_won().is_empty());
+
+			// At the end of block 2.
 			next_block();
 			assert!(!OpenRequests::<Test>::contains_key(0));
 			assert_eq!(QueueHead::<Test>::get(), 1);
+			assert_eq!(WaitingOpenings::<Test>::get(BLIND), None);
 			assert!(Holdings::<Test>::get(BOB).unwrap().pending.is_empty());
 			assert_eq!(CrystalsBurned::<Test>::get(), PRICE);
 			let won = prizes_won();
@@ -442,16 +466,16 @@ mod opening {
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Stones(STONE), 1)]));
 			give_crystals(BOB, PRICE);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
-			next_block();
+			end_next_block();
 			assert_eq!(prizes_won(), vec![Prize::Stones(STONE)]);
 			assert_eq!(Balances::balance(&BOB), STONE);
 			assert_eq!(pallet_stone::EducationMinted::<Test>::get(), STONE);
 			assert_eq!(pallet_stone::EducationReserved::<Test>::get(), 200);
-			// The account held nothing more here: its entry and its sufficients reference went,
-			// its Stones keep it alive.
+			// The account holds nothing more here: its entry went, its sufficients reference
+			// stays (so does its nonce); its Stones give it a provider reference as well.
 			assert!(!Holdings::<Test>::contains_key(BOB));
-			assert_eq!(System::sufficients(&BOB), 0);
-			assert!(System::account_exists(&BOB));
+			assert_eq!(System::sufficients(&BOB), 1);
+			assert_eq!(System::providers(&BOB), 1);
 		});
 	}
 
@@ -465,7 +489,7 @@ mod opening {
 			assert!(!Eggs::<Test>::contains_key(ALICE, EGG));
 			assert_eq!(crystals_of(ALICE), 5);
 			assert_eq!(OpenRequests::<Test>::get(0).unwrap().paid, Payment::Egg);
-			next_block();
+			end_next_block();
 			let won = prizes_won();
 			assert!(matches!(won[..], [Prize::Pieces(5)] | [Prize::Nothing]));
 			assert_eq!(pieces_of(ALICE), if won[0] == Prize::Pieces(5) { 5 } else { 0 });
@@ -503,6 +527,12 @@ mod opening {
 				Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND),
 				Error::<Test>::TooManyPendingOpens
 			);
+			// They wait through the next block and are drawn at its end.
+			next_block();
+			assert_noop!(
+				Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND),
+				Error::<Test>::TooManyPendingOpens
+			);
 			next_block();
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
 		});
@@ -535,35 +565,48 @@ mod opening {
 	}
 
 	#[test]
-	fn anyone_can_resolve_an_opening_once_its_randomness_is_known() {
+	fn opening_fails_when_the_block_is_full() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
-			give_crystals(BOB, PRICE);
-			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
+			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Nothing, 100)]));
+			for who in 100..100 + u64::from(MAX_OPENS) {
+				give_crystals(who, PRICE);
+				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+			}
+			assert_eq!(LatestBlockOpens::<Test>::get(), BlockOpens { block: 1, count: MAX_OPENS });
+			give_crystals(ALICE, PRICE);
 			assert_noop!(
-				Crystals::resolve_open(RuntimeOrigin::signed(ALICE), 0),
-				Error::<Test>::RandomnessNotYetKnown
+				Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND),
+				Error::<Test>::BlockFull
 			);
+			// The next block takes openings again (while the full block's wait for its end).
+			next_block();
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
+			assert_eq!(LatestBlockOpens::<Test>::get(), BlockOpens { block: 2, count: 1 });
+		});
+	}
+
+	#[test]
+	fn the_admin_cannot_change_a_box_kind_while_openings_of_it_wait() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup();
+			give_crystals(ALICE, PRICE);
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
+			let restock = || set_box(BLIND, Some(PRICE), &[(Prize::Stones(STONE), 9)]);
+			assert_noop!(restock(), Error::<Test>::OpeningsWaiting);
 			assert_noop!(
-				Crystals::resolve_open(RuntimeOrigin::signed(ALICE), 1),
-				Error::<Test>::UnknownRequest
+				Crystals::remove_box_kind(RuntimeOrigin::root(), BLIND),
+				Error::<Test>::OpeningsWaiting
 			);
-			assert_noop!(
-				Crystals::resolve_open(RuntimeOrigin::none(), 0),
-				DispatchError::BadOrigin
-			);
-			// The next block, before (or without) `on_poll`.
-			System::set_block_number(2);
-			assert_ok!(Crystals::resolve_open(RuntimeOrigin::signed(ALICE), 0));
-			assert_eq!(prizes_won().len(), 1);
-			assert_noop!(
-				Crystals::resolve_open(RuntimeOrigin::signed(ALICE), 0),
-				Error::<Test>::UnknownRequest
-			);
-			// `on_poll` passes over it.
-			Crystals::on_poll(2, &mut WeightMeter::new());
-			assert_eq!(QueueHead::<Test>::get(), 1);
-			assert_eq!(prizes_won().len(), 1);
+			// Other kinds can change.
+			assert_ok!(set_box(EGG, None, &[(Prize::Pieces(5), 3)]));
+			// Still waiting through the draw block, before the draw.
+			next_block();
+			assert_noop!(restock(), Error::<Test>::OpeningsWaiting);
+			next_block();
+			assert_eq!(WaitingOpenings::<Test>::get(BLIND), None);
+			assert_ok!(restock());
+			assert_ok!(Crystals::remove_box_kind(RuntimeOrigin::root(), BLIND));
 		});
 	}
 
@@ -576,10 +619,10 @@ mod opening {
 			give_crystals(BOB, PRICE);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
-			next_block();
+			end_next_block();
 			assert_eq!(prizes_won(), vec![Prize::Pieces(1)]);
 			assert_eq!(pieces_of(ALICE), 1);
-			// BOB's opening found the table empty: his crystals came back.
+			// BOB's opening, drawn after ALICE's, found the table empty: his crystals came back.
 			assert_eq!(crystals_of(BOB), PRICE);
 			System::assert_last_event(
 				Event::OpenRefunded {
@@ -595,16 +638,22 @@ mod opening {
 	}
 
 	#[test]
-	fn an_egg_of_a_removed_kind_comes_back() {
+	fn an_egg_comes_back_when_nothing_is_left_to_win() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
+			assert_ok!(set_box(EGG, None, &[(Prize::Pieces(5), 1)]));
 			assert_ok!(award(ALICE, MOVING_ART, 1));
+			assert_ok!(award(BOB, MOVING_ART, 2));
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), EGG));
-			assert_ok!(Crystals::remove_box_kind(RuntimeOrigin::root(), EGG));
-			next_block();
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), EGG));
+			end_next_block();
+			assert_eq!(pieces_of(ALICE), 5);
 			assert_eq!(refunds(), 1);
-			assert_eq!(Eggs::<Test>::get(ALICE, EGG), 1);
-			assert_eq!(Holdings::<Test>::get(ALICE).unwrap().eggs, 1);
+			assert_eq!(Eggs::<Test>::get(BOB, EGG), 1);
+			assert_eq!(Holdings::<Test>::get(BOB).unwrap().eggs, 1);
+			System::assert_last_event(
+				Event::OpenRefunded { who: BOB, request: 1, kind: EGG, paid: Payment::Egg }.into(),
+			);
 		});
 	}
 
@@ -617,7 +666,7 @@ mod opening {
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Stones(ED - 1), 1)]));
 			give_crystals(BOB, PRICE);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
-			next_block();
+			end_next_block();
 			assert_eq!(refunds(), 1);
 			assert_eq!(crystals_of(BOB), PRICE);
 			assert_eq!(stock(BLIND), vec![1]);
@@ -639,7 +688,7 @@ mod opening {
 			for _ in 0..3 {
 				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
 			}
-			next_block();
+			end_next_block();
 			assert_eq!(pieces_of(ALICE), 21);
 			assert_eq!(TotalPieces::<Test>::get(), 21);
 			let reserved = pallet_stone::EducationReserved::<Test>::get();
@@ -661,85 +710,383 @@ mod opening {
 	}
 }
 
-mod resolution {
+mod draws {
 	use super::*;
+	use frame_system::Phase;
 
-	fn open_many(count: u32) {
-		assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Nothing, 1_000)]));
-		for i in 0..count {
-			let who = 100 + u64::from(i);
+	/// Three lines of nothing, 300:200:100, so that the stock shows which line each draw took.
+	fn nothing_table() -> Vec<(Prize<Balance>, u32)> {
+		vec![(Prize::Nothing, 300), (Prize::Nothing, 200), (Prize::Nothing, 100)]
+	}
+
+	/// `count` openings of the blind box (set to `nothing_table`) by new accounts from `first`.
+	fn open_many(first: AccountId, count: u32) {
+		for who in first..first + u64::from(count) {
 			give_crystals(who, PRICE);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
 		}
 	}
 
+	/// The stock `stock` is left with once `requests` are drawn in order with `randomness`,
+	/// computed apart from the pallet (a table without Stones).
+	fn expected_stock(
+		mut stock: Vec<u32>,
+		randomness: H256,
+		requests: core::ops::Range<RequestIndex>,
+	) -> Vec<u32> {
+		for request in requests {
+			let seed =
+				sp_io::hashing::blake2_256(&(b"valley/crystals", randomness, request).encode());
+			let weights = stock.iter().map(|s| u64::from(*s));
+			if let Some(i) = odds::pick(weights, odds::random_u128(&seed)) {
+				stock[i] -= 1;
+			}
+		}
+		stock
+	}
+
+	/// The phases of the Crystals events matching `f`.
+	fn phases_of(f: impl Fn(&Event<Test>) -> bool) -> Vec<Phase> {
+		System::events()
+			.into_iter()
+			.filter_map(|r| match r.event {
+				RuntimeEvent::Crystals(e) if f(&e) => Some(r.phase),
+				_ => None,
+			})
+			.collect()
+	}
+
 	#[test]
-	fn on_poll_resolves_at_most_max_resolve_per_block_oldest_first() {
+	fn a_blocks_openings_are_drawn_together_at_the_end_of_the_next_block_in_request_order() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
-			open_many(MAX_RESOLVE + 2);
+			assert_ok!(set_box(BLIND, Some(PRICE), &nothing_table()));
+			open_many(100, MAX_OPENS);
 			next_block();
-			assert_eq!(QueueHead::<Test>::get(), u64::from(MAX_RESOLVE));
-			assert_eq!(prizes_won().len(), MAX_RESOLVE as usize);
-			assert!(!OpenRequests::<Test>::contains_key(0));
-			assert!(OpenRequests::<Test>::contains_key(u64::from(MAX_RESOLVE)));
+			// Block 2: others open; nothing of block 1 is drawn before the block's end.
+			open_many(200, 2);
+			assert!(outcomes().is_empty());
 			next_block();
-			assert_eq!(QueueHead::<Test>::get(), u64::from(MAX_RESOLVE + 2));
-			assert_eq!(prizes_won().len(), MAX_RESOLVE as usize + 2);
-			assert_eq!(OpenRequests::<Test>::iter().count(), 0);
+			let drawn: Vec<_> =
+				outcomes().iter().map(|(request, who, _)| (*request, *who)).collect();
+			assert_eq!(drawn, (0..5).map(|i| (i, 100 + i)).collect::<Vec<_>>());
+			// With block 2's randomness, in request order.
+			let initial = vec![300, 200, 100];
+			let randomness = TestBeacon::randomness_of(2).unwrap();
+			assert_eq!(stock(BLIND), expected_stock(initial.clone(), randomness, 0..5));
+			// Block 2's openings wait for the end of block 3.
+			assert_eq!(QueueHead::<Test>::get(), 5);
+			assert_eq!(WaitingOpenings::<Test>::get(BLIND), Some(2));
+			next_block();
+			assert_eq!(outcomes().len(), 7);
+			let after = expected_stock(initial, randomness, 0..5);
+			let randomness = TestBeacon::randomness_of(3).unwrap();
+			assert_eq!(stock(BLIND), expected_stock(after, randomness, 5..7));
 		});
 	}
 
 	#[test]
-	fn on_poll_stays_within_its_weight() {
+	fn draws_are_the_blocks_own_events_in_its_finalization_phase() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
-			open_many(4);
-			System::set_block_number(2);
-			let w = <() as WeightInfo>::on_poll_resolve;
-			let mut meter = WeightMeter::with_limit(w(2));
-			Crystals::on_poll(2, &mut meter);
-			assert_eq!(QueueHead::<Test>::get(), 2);
-			assert!(meter.consumed().all_lte(w(2)));
-			// Not even the base weight: nothing happens.
-			let mut meter = WeightMeter::with_limit(Weight::zero());
-			Crystals::on_poll(2, &mut meter);
-			assert_eq!(QueueHead::<Test>::get(), 2);
-			Crystals::on_poll(2, &mut WeightMeter::new());
-			assert_eq!(QueueHead::<Test>::get(), 4);
+			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Pieces(1), 1)]));
+			give_crystals(ALICE, PRICE);
+			give_crystals(BOB, PRICE);
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
+			next_block();
+			// A transaction of the drawing block: its events stay in its own phase.
+			assert_ok!(award(ALICE, POSTING, 1));
+			next_block();
+			assert_eq!(
+				phases_of(|e| matches!(e, Event::OpenRequested { .. })),
+				vec![Phase::ApplyExtrinsic(0); 2]
+			);
+			assert_eq!(
+				phases_of(|e| matches!(e, Event::Awarded { .. })),
+				vec![Phase::ApplyExtrinsic(0)]
+			);
+			assert_eq!(
+				phases_of(|e| matches!(e, Event::BoxOpened { .. } | Event::OpenRefunded { .. })),
+				vec![Phase::Finalization; 2]
+			);
 		});
 	}
 
 	#[test]
-	fn on_poll_waits_for_randomness_and_does_nothing_on_an_empty_queue() {
+	fn on_initialize_weighs_exactly_what_on_finalize_draws() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
-			next_block();
-			assert_eq!(QueueHead::<Test>::get(), 0);
-			open_many(1);
-			Crystals::on_poll(2, &mut WeightMeter::new());
-			assert_eq!(QueueHead::<Test>::get(), 0);
-			next_block();
-			assert_eq!(QueueHead::<Test>::get(), 1);
+			assert_ok!(set_box(BLIND, Some(PRICE), &nothing_table()));
+			let w = <() as WeightInfo>::draw_openings;
+			// Nothing waiting: the count alone.
+			assert_eq!(next_block(), w(0));
+			open_many(100, 3);
+			assert_eq!(next_block(), w(3));
+			// Openings of the drawing block are not drawn (nor weighed) with the block before's.
+			open_many(200, 2);
+			assert_eq!(outcomes().len(), 0);
+			assert_eq!(next_block(), w(2));
+			assert_eq!(outcomes().len(), 3);
+			assert_eq!(next_block(), w(0));
+			assert_eq!(outcomes().len(), 5);
+			// The most that can wait stays within a quarter of a block (also checked by
+			// `integrity_test`).
+			let max = <<Test as frame_system::Config>::BlockWeights as Get<
+				frame_system::limits::BlockWeights,
+			>>::get()
+			.max_block;
+			assert!(w(2 * MAX_OPENS).all_lte(max.saturating_div(4)));
 		});
 	}
 
 	#[test]
-	fn a_pruned_randomness_falls_back_to_the_resolving_blocks() {
+	fn a_missing_randomness_leaves_the_openings_for_the_next_blocks_end() {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
-			open_many(1);
-			// Block 2's randomness is gone by the time anybody resolves (a long backlog).
-			TestBeacon::prune(2);
-			System::set_block_number(5);
-			assert_eq!(Crystals::randomness_for(2, 5), TestBeacon::randomness_of(5));
-			// Its own block's randomness missing too: its parent's.
-			TestBeacon::prune(5);
-			assert_eq!(Crystals::randomness_for(2, 5), TestBeacon::randomness_of(4));
-			Crystals::on_poll(5, &mut WeightMeter::new());
-			assert_eq!(prizes_won().len(), 1);
-			// Never before the block it is due.
-			assert_eq!(Crystals::randomness_for(6, 5), None);
+			assert_ok!(set_box(BLIND, Some(PRICE), &nothing_table()));
+			let w = <() as WeightInfo>::draw_openings;
+			TestBeacon::miss(2);
+			open_many(100, MAX_OPENS);
+			assert_eq!(next_block(), w(MAX_OPENS));
+			open_many(200, MAX_OPENS);
+			// Block 2 has no randomness: nothing is drawn at its end, and block 3 weighs the
+			// openings of both blocks.
+			assert_eq!(next_block(), w(2 * MAX_OPENS));
+			assert!(outcomes().is_empty());
+			// Two blocks' worth wait: no more openings until they are drawn.
+			give_crystals(ALICE, PRICE);
+			let feeless = || {
+				crate::Call::<Test>::open_box { kind: BLIND }
+					.is_feeless(&RuntimeOrigin::signed(ALICE))
+			};
+			assert!(!feeless());
+			assert_noop!(
+				Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND),
+				Error::<Test>::BlockFull
+			);
+			// All drawn at the end of block 3, in request order, with block 3's randomness.
+			assert_eq!(next_block(), w(0));
+			let requests: Vec<_> = outcomes().iter().map(|(r, ..)| *r).collect();
+			assert_eq!(requests, (0..2 * u64::from(MAX_OPENS)).collect::<Vec<_>>());
+			let randomness = TestBeacon::randomness_of(3).unwrap();
+			assert_eq!(
+				stock(BLIND),
+				expected_stock(vec![300, 200, 100], randomness, 0..2 * u64::from(MAX_OPENS))
+			);
+			assert!(feeless());
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
+		});
+	}
+}
+
+/// The outcome of an opening depends only on what was fixed when it was requested and on the
+/// drawing block's randomness: each scenario is played with the same seeds with and without
+/// interference, and every opening of the undisturbed run ends the same in the disturbed one.
+mod steering {
+	use super::*;
+	use valley_primitives::VehicleOwners;
+
+	/// What may happen besides four openings requested in block 1.
+	#[derive(Clone, Copy, Default)]
+	struct Interference {
+		/// Block 1 fills up to `MaxOpensPerBlock` after them, and one more is refused.
+		fill_the_block: bool,
+		/// After the requests, vehicles move into the non-owners' accounts and out of the
+		/// owners'.
+		move_vehicles: bool,
+		/// The drawing block has transactions: rivals and the openers open the same box again,
+		/// awards arrive, an admin restock is tried.
+		busy_drawing_block: bool,
+	}
+
+	/// ALICE (no vehicle), BOB (a vehicle), 3 (a vehicle) and 4 (none) open the blind box in block
+	/// 1, in this order; it holds 1 Stone, 1 prize of 3 pieces and 1 nothing, fewer prizes than
+	/// openings. Blocks 2 and 3 have set randomness `seed` and `!seed`. Returns the outcomes of the
+	/// four openings.
+	fn play(
+		seed: u8,
+		interference: Interference,
+	) -> Vec<(RequestIndex, AccountId, Option<Prize<Balance>>)> {
+		let mut result = Vec::new();
+		ExtBuilder::default().build_and_execute(|| {
+			setup();
+			TestOwners::add(3);
+			TestBeacon::set(2, H256::repeat_byte(seed));
+			TestBeacon::set(3, H256::repeat_byte(!seed));
+			assert_ok!(set_box(
+				BLIND,
+				Some(PRICE),
+				&[(Prize::Stones(STONE), 1), (Prize::Pieces(3), 1), (Prize::Nothing, 1)]
+			));
+			let openers = [ALICE, BOB, 3, 4];
+			for who in openers {
+				give_crystals(who, 3 * PRICE);
+				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+			}
+			if interference.fill_the_block {
+				for who in 20..20 + u64::from(MAX_OPENS) - 4 {
+					give_crystals(who, PRICE);
+					TestOwners::add(who);
+					assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+				}
+				give_crystals(30, PRICE);
+				assert_noop!(
+					Crystals::open_box(RuntimeOrigin::signed(30), BLIND),
+					Error::<Test>::BlockFull
+				);
+			}
+			if interference.move_vehicles {
+				// Owners at the request, not at the draw, and the other way round.
+				for who in openers {
+					if TestOwners::owns_vehicle(&who) {
+						TestOwners::remove(who);
+					} else {
+						TestOwners::add(who);
+					}
+				}
+			}
+			next_block();
+			if interference.busy_drawing_block {
+				// Five openings, the most a block takes.
+				for who in [40, 41] {
+					give_crystals(who, PRICE);
+					TestOwners::add(who);
+					assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+				}
+				for who in [ALICE, BOB, 3] {
+					assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+				}
+				assert_ok!(award(ALICE, POSTING, 1));
+				assert_ok!(award(4, MOVING_ART, 2));
+				assert_noop!(
+					set_box(BLIND, Some(PRICE), &[(Prize::Stones(STONE), 9)]),
+					Error::<Test>::OpeningsWaiting
+				);
+			}
+			next_block();
+			result = outcomes().into_iter().filter(|(request, ..)| *request < 4).collect();
+			assert_eq!(result.len(), 4);
+		});
+		result
+	}
+
+	fn same_outcomes_with(interference: Interference) {
+		let mut stones = 0;
+		for seed in 0..12u8 {
+			let undisturbed = play(seed, Interference::default());
+			assert_eq!(play(seed, interference), undisturbed, "seed {seed}");
+			// The non-owners never win Stones; the undisturbed runs do give Stones away.
+			for (_, who, prize) in &undisturbed {
+				if matches!(prize, Some(Prize::Stones(_))) {
+					assert!(*who == BOB || *who == 3);
+					stones += 1;
+				}
+			}
+		}
+		assert!(stones > 0, "no seed gave the Stone away: the scenario tests nothing");
+	}
+
+	#[test]
+	fn a_full_block_changes_no_outcome() {
+		same_outcomes_with(Interference { fill_the_block: true, ..Default::default() });
+	}
+
+	#[test]
+	fn moving_vehicles_after_the_request_changes_no_outcome() {
+		same_outcomes_with(Interference { move_vehicles: true, ..Default::default() });
+	}
+
+	#[test]
+	fn transactions_in_the_drawing_block_change_no_outcome() {
+		same_outcomes_with(Interference { busy_drawing_block: true, ..Default::default() });
+	}
+
+	#[test]
+	fn everything_at_once_changes_no_outcome() {
+		same_outcomes_with(Interference {
+			fill_the_block: true,
+			move_vehicles: true,
+			busy_drawing_block: true,
+		});
+	}
+
+	#[test]
+	fn the_draw_uses_the_vehicle_ownership_of_the_request() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup();
+			// Only Stones: BOB, an owner when he asks, wins them though his car is gone by the
+			// draw.
+			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Stones(STONE), 1)]));
+			give_crystals(BOB, PRICE);
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
+			TestOwners::remove(BOB);
+			end_next_block();
+			assert_eq!(Balances::balance(&BOB), STONE);
+			// Stones 500 times as likely as nothing: ALICE, no owner when she asks, draws
+			// nothing though she has a car by the draw.
+			assert_ok!(set_box(
+				BLIND,
+				Some(PRICE),
+				&[(Prize::Stones(STONE), 500), (Prize::Nothing, 1)]
+			));
+			give_crystals(ALICE, PRICE);
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
+			assert!(!OpenRequests::<Test>::get(1).unwrap().owns_vehicle);
+			TestOwners::add(ALICE);
+			end_next_block();
+			assert_eq!(prizes_won(), vec![Prize::Stones(STONE), Prize::Nothing]);
+			assert_eq!(Balances::balance(&ALICE), 0);
+		});
+	}
+}
+
+mod accounts {
+	use super::*;
+
+	#[test]
+	fn an_account_whose_holdings_empty_keeps_its_nonce() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup();
+			// A box for exactly the crystals of one posting.
+			assert_ok!(set_box(3, Some(25), &[(Prize::Nothing, 5)]));
+			assert_ok!(award(ALICE, POSTING, 1));
+			assert!(Participants::<Test>::contains_key(ALICE));
+			assert_eq!(System::sufficients(&ALICE), 1);
+			// Three transactions signed.
+			for _ in 0..3 {
+				System::inc_account_nonce(ALICE);
+			}
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), 3));
+			end_next_block();
+			assert_eq!(prizes_won(), vec![Prize::Nothing]);
+			// Nothing held any more, no Stones: the account stays, with its nonce.
+			assert!(!Holdings::<Test>::contains_key(ALICE));
+			assert_eq!(Balances::balance(&ALICE), 0);
+			assert!(frame_system::Account::<Test>::contains_key(ALICE));
+			assert_eq!(System::account_nonce(ALICE), 3);
+			assert_eq!(System::sufficients(&ALICE), 1);
+			assert!(!System::events().iter().any(|r| matches!(
+				r.event,
+				RuntimeEvent::System(frame_system::Event::KilledAccount { account: ALICE })
+			)));
+			// Holding something again takes no second reference.
+			assert_ok!(award(ALICE, POSTING, 2));
+			assert_eq!(System::sufficients(&ALICE), 1);
+			assert_eq!(System::account_nonce(ALICE), 3);
+		});
+	}
+
+	#[test]
+	fn an_account_that_never_held_anything_takes_no_reference() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup();
+			assert_noop!(
+				Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND),
+				Error::<Test>::NotEnoughCrystals
+			);
+			assert!(!Participants::<Test>::contains_key(ALICE));
+			assert!(!System::account_exists(&ALICE));
 		});
 	}
 }
@@ -765,27 +1112,18 @@ mod fees {
 			assert!(
 				!crate::Call::<Test>::open_box { kind: BLIND }.is_feeless(&RuntimeOrigin::root())
 			);
-			// Nothing left to win: not free either.
+			// A full block: not free either.
+			for who in 100..100 + u64::from(MAX_OPENS) {
+				give_crystals(who, PRICE);
+				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+			}
+			assert!(!feeless(ALICE, BLIND));
+			next_block();
+			assert!(feeless(ALICE, BLIND));
+			// Nothing left to win: not free either (once the waiting openings are drawn).
+			next_block();
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Stones(STONE), 3)]));
 			assert!(!feeless(ALICE, BLIND));
-		});
-	}
-
-	#[test]
-	fn resolving_is_fee_free_for_the_owner_of_a_ready_opening() {
-		ExtBuilder::default().build_and_execute(|| {
-			setup();
-			give_crystals(BOB, PRICE);
-			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
-			let feeless = |who, request| {
-				crate::Call::<Test>::resolve_open { request }
-					.is_feeless(&RuntimeOrigin::signed(who))
-			};
-			assert!(!feeless(BOB, 0));
-			System::set_block_number(2);
-			assert!(feeless(BOB, 0));
-			assert!(!feeless(ALICE, 0));
-			assert!(!feeless(BOB, 1));
 		});
 	}
 
@@ -799,7 +1137,7 @@ mod fees {
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Pieces(PIECES_PER_STONE), 1)]));
 			give_crystals(ALICE, PRICE);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
-			next_block();
+			end_next_block();
 			assert!(feeless());
 		});
 	}
@@ -871,16 +1209,20 @@ mod properties {
 		ExtBuilder::default().build_and_execute(|| {
 			setup();
 			TestOwners::add(ALICE);
-			let accounts: Vec<AccountId> = (100..120).collect();
-			for who in &accounts {
-				TestOwners::add(*who);
-				give_crystals(*who, PRICE);
-				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(*who), BLIND));
+			// 15 openings, a full block each in blocks 1, 2 and 3, for 10 prizes: when block 3's
+			// openings are requested, block 1's are drawn and 5 prizes are left.
+			for block in 0..3u64 {
+				for who in 100 + 10 * block..100 + 10 * block + u64::from(MAX_OPENS) {
+					TestOwners::add(who);
+					give_crystals(who, PRICE);
+					assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+				}
+				next_block();
 			}
-			run_blocks(5);
+			run_blocks(2);
 			assert_eq!(stock(BLIND), vec![0, 0, 0]);
 			assert_eq!(prizes_won().len(), 10);
-			assert_eq!(refunds(), 10);
+			assert_eq!(refunds(), 5);
 			let stones: u32 =
 				prizes_won().iter().filter(|p| matches!(p, Prize::Stones(_))).count() as u32;
 			assert_eq!(stones, 2);
@@ -912,7 +1254,7 @@ mod properties {
 			);
 			// Play it all out: everything minted or still reserved, never beyond the cap.
 			for round in 0..3u64 {
-				for i in 0..MAX_RESOLVE as u64 {
+				for i in 0..u64::from(MAX_OPENS) {
 					let who = 1_000 + round * 100 + i;
 					TestOwners::add(who);
 					give_crystals(who, 1);
@@ -920,6 +1262,7 @@ mod properties {
 				}
 				next_block();
 			}
+			run_blocks(2);
 			let minted = pallet_stone::EducationMinted::<Test>::get();
 			let reserved = pallet_stone::EducationReserved::<Test>::get();
 			assert!(minted > 0);
@@ -942,10 +1285,10 @@ mod properties {
 			while Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND).is_ok() {
 				opened += 1;
 				if opened % MAX_PENDING == 0 {
-					next_block();
+					run_blocks(2);
 				}
 			}
-			next_block();
+			run_blocks(2);
 			// ALICE drew every `Nothing` and never a Stone, though Stones were 25 times as likely.
 			assert_eq!(prizes_won(), vec![Prize::Nothing; 20]);
 			assert_eq!(Balances::balance(&ALICE), 0);
@@ -953,14 +1296,8 @@ mod properties {
 			// Once she has a vehicle she can.
 			TestOwners::add(ALICE);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
-			next_block();
+			run_blocks(2);
 			assert_eq!(Balances::balance(&ALICE), STONE);
-			// A non-owner's pending opening drawn after losing the vehicle: among the other prizes.
-			assert_ok!(set_box(BLIND, Some(1), &[(Prize::Stones(STONE), 5), (Prize::Nothing, 1)]));
-			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
-			TestOwners::remove(ALICE);
-			next_block();
-			assert_eq!(prizes_won().last(), Some(&Prize::Nothing));
 		});
 	}
 
@@ -1014,7 +1351,7 @@ mod properties {
 				let who = 1_000 + i;
 				give_crystals(who, 1);
 				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
-				if (i + 1) % u64::from(MAX_RESOLVE) == 0 {
+				if (i + 1) % u64::from(MAX_OPENS) == 0 {
 					next_block();
 				}
 			}

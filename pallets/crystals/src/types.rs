@@ -73,7 +73,8 @@ pub enum Payment {
 	Egg,
 }
 
-/// A box opening waiting for its randomness.
+/// A box opening waiting for its randomness, with everything about the opener that its draw
+/// depends on, frozen when it was requested.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
@@ -84,15 +85,28 @@ pub struct OpenRequest<AccountId, BlockNumber> {
 	pub kind: BoxKindId,
 	/// How it was paid.
 	pub paid: Payment,
-	/// The block whose randomness draws the prize: [`crate::Config::RandomnessDelay`] blocks
-	/// after the request.
+	/// The block at whose end the prize is drawn, with that block's randomness: the block after
+	/// the request.
 	pub draws_at: BlockNumber,
+	/// Whether the opener owned a registered vehicle when it asked: the draw offers Stones
+	/// exactly then, whatever the opener owns by the time of the draw.
+	pub owns_vehicle: bool,
+}
+
+/// How many box openings were requested in one block: at most
+/// [`crate::Config::MaxOpensPerBlock`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct BlockOpens<BlockNumber> {
+	/// The block.
+	pub block: BlockNumber,
+	/// The openings requested in it.
+	pub count: u32,
 }
 
 /// What an account holds in educational mining. An account has an entry in
-/// [`crate::Holdings`] exactly while some field is non-zero, and that entry gives it one
-/// `sufficients` reference in `frame_system`, so that it can sign (fee-free) openings with no
-/// Stones at all.
+/// [`crate::Holdings`] exactly while some field is non-zero. Its first entry gives it one
+/// `sufficients` reference in `frame_system`, kept for good ([`crate::Participants`]), so that it
+/// can sign (fee-free) openings with no Stones at all and its nonce is never reset.
 #[derive(
 	CloneNoBound,
 	PartialEqNoBound,

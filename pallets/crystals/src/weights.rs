@@ -14,12 +14,12 @@ pub trait WeightInfo {
 	fn remove_box_kind() -> Weight;
 	fn award() -> Weight;
 	fn open_box() -> Weight;
-	fn resolve_open() -> Weight;
 	fn combine_pieces() -> Weight;
-	fn on_poll_resolve(n: u32) -> Weight;
+	/// `on_initialize` counting `n` waiting openings and `on_finalize` drawing them.
+	fn draw_openings(n: u32) -> Weight;
 }
 
-/// Estimates: 20 µs per call plus its storage accesses; 60 µs per opening resolved.
+/// Estimates: 20 to 40 µs per call plus its storage accesses; 60 µs per opening drawn.
 impl WeightInfo for () {
 	fn add_issuer() -> Weight {
 		Weight::from_parts(20_000_000, 3_500)
@@ -40,34 +40,30 @@ impl WeightInfo for () {
 	fn set_box_kind(p: u32) -> Weight {
 		Weight::from_parts(40_000_000, 5_000)
 			.saturating_add(Weight::from_parts(500_000, 30).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 4))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 4))
 	}
 	fn remove_box_kind() -> Weight {
 		Weight::from_parts(40_000_000, 5_000)
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 4))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 4))
 	}
 	fn award() -> Weight {
 		Weight::from_parts(40_000_000, 5_000)
-			.saturating_add(RocksDbWeight::get().reads_writes(8, 7))
+			.saturating_add(RocksDbWeight::get().reads_writes(9, 8))
 	}
 	fn open_box() -> Weight {
 		Weight::from_parts(40_000_000, 5_000)
-			.saturating_add(RocksDbWeight::get().reads_writes(7, 5))
-	}
-	fn resolve_open() -> Weight {
-		Weight::from_parts(60_000_000, 8_000)
-			.saturating_add(RocksDbWeight::get().reads_writes(9, 8))
+			.saturating_add(RocksDbWeight::get().reads_writes(11, 7))
 	}
 	fn combine_pieces() -> Weight {
 		Weight::from_parts(40_000_000, 5_000)
 			.saturating_add(RocksDbWeight::get().reads_writes(5, 5))
 	}
-	fn on_poll_resolve(n: u32) -> Weight {
+	fn draw_openings(n: u32) -> Weight {
 		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(RocksDbWeight::get().reads_writes(2, 1))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 1))
 			.saturating_add(
 				Weight::from_parts(60_000_000, 8_000)
-					.saturating_add(RocksDbWeight::get().reads_writes(9, 8))
+					.saturating_add(RocksDbWeight::get().reads_writes(10, 9))
 					.saturating_mul(n.into()),
 			)
 	}

@@ -19,7 +19,7 @@ pub type Crystals = u64;
 pub type TaskKindId = u32;
 /// The id of a box kind (a blind box bought with crystals, or an egg granted by a task).
 pub type BoxKindId = u32;
-/// The index of a box opening in the queue of openings.
+/// The index of a box opening, in request order: openings are drawn in this order.
 pub type RequestIndex = u64;
 
 /// What a box can hold.
@@ -85,7 +85,7 @@ pub struct PrizeTable<Balance> {
 	pub prizes: Vec<PrizeSlot<Balance>>,
 }
 
-/// A box opening waiting for the randomness of a later block.
+/// A box opening waiting for the randomness of the next block.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct PendingOpen<BlockNumber> {
 	/// Its index in the queue.
@@ -94,7 +94,8 @@ pub struct PendingOpen<BlockNumber> {
 	pub kind: BoxKindId,
 	/// Whether it was paid with an egg (or with crystals).
 	pub with_egg: bool,
-	/// The block whose randomness draws the prize; it resolves in that block or soon after.
+	/// The block at whose end the prize is drawn, with that block's randomness: the block after
+	/// the request (event `BoxOpened` in that block's finalization phase).
 	pub draws_at: BlockNumber,
 }
 
