@@ -106,6 +106,8 @@ impl pallet_stone::Config for Test {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MiningCap = MiningCap;
 	type EducationCap = EducationCap;
+	// Nothing reserves in the educational pool here.
+	type EducationReservations = ();
 	type WeightInfo = ();
 }
 

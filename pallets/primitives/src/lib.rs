@@ -56,6 +56,21 @@ pub trait EducationPool<AccountId, Balance> {
 	fn unreserve(amount: Balance) -> DispatchResult;
 }
 
+/// What the consumers of the educational pool hold reserved in it, as they count it (the crystals
+/// pallet's prize stock and pieces): the pool's own count of reservations must equal it, a
+/// cross-pallet invariant the Stone pallet checks in `try_state`.
+pub trait EducationReservations<Balance> {
+	/// The total the consumers hold reserved.
+	fn reserved() -> Balance;
+}
+
+/// No consumer reserves anything.
+impl<Balance: Zero> EducationReservations<Balance> for () {
+	fn reserved() -> Balance {
+		Balance::zero()
+	}
+}
+
 /// The randomness of individual blocks, from the randomness beacon.
 ///
 /// A consumer freezes its inputs first (say a request recorded in block `r`) and then draws with

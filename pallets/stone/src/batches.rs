@@ -104,11 +104,16 @@ impl<T: Config> Pallet<T> {
 		}
 
 		MiningReleased::<T>::mutate(|released| *released = released.saturating_add(reward));
-		let amount = CarriedOver::<T>::get().saturating_add(reward);
+		// What was carried over leaves `CarriedOver` before the distributor is called: it may
+		// give back an earlier batch's share (`MiningPayout::give_back`), which adds to
+		// `CarriedOver` during the call and must not be overwritten afterwards.
+		let amount = CarriedOver::<T>::take().saturating_add(reward);
 		let distributed = T::Distributor::batch_closed(index, amount).min(amount);
-		let carried_over = amount.saturating_sub(distributed);
 		Outstanding::<T>::mutate(|owed| *owed = owed.saturating_add(distributed));
-		CarriedOver::<T>::put(carried_over);
+		let carried_over = CarriedOver::<T>::mutate(|carried| {
+			*carried = carried.saturating_add(amount.saturating_sub(distributed));
+			*carried
+		});
 		NextBatch::<T>::put(index.saturating_add(1));
 		Self::deposit_event(Event::BatchClosed { index, reward, distributed, carried_over });
 	}

@@ -52,7 +52,7 @@ pub mod pallet {
 		traits::{fungible, Time},
 	};
 	use frame_system::pallet_prelude::*;
-	use valley_primitives::{BatchDistributor, BatchIndex};
+	use valley_primitives::{BatchDistributor, BatchIndex, EducationReservations};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -77,6 +77,9 @@ pub mod pallet {
 		/// The educational pool: never minted beyond.
 		#[pallet::constant]
 		type EducationCap: Get<BalanceOf<Self>>;
+		/// What the educational pool's consumers (the crystals pallet) say they hold reserved:
+		/// `try_state` checks it equals [`EducationReserved`].
+		type EducationReservations: EducationReservations<BalanceOf<Self>>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}

@@ -72,6 +72,9 @@ parameter_types! {
 	pub static TakePercent: u32 = 0;
 	/// What the test distributor was handed: (batch, amount).
 	pub static Handed: Vec<(BatchIndex, Balance)> = vec![];
+	/// What the test distributor gives back of an earlier batch while a batch closes, as the
+	/// mileage pallet does with a stale pending draw.
+	pub static GiveBackOnClose: Balance = 0;
 }
 
 /// Takes `TakePercent` of every batch and records what it was handed.
@@ -79,6 +82,11 @@ pub struct TestDistributor;
 impl BatchDistributor<Balance> for TestDistributor {
 	fn batch_closed(index: BatchIndex, amount: Balance) -> Balance {
 		Handed::mutate(|h| h.push((index, amount)));
+		let give_back = GiveBackOnClose::take();
+		if give_back > 0 {
+			<Stone as valley_primitives::MiningPayout<_, _>>::give_back(index - 1, give_back)
+				.expect("the test gives back no more than is outstanding");
+		}
 		amount * TakePercent::get() as Balance / 100
 	}
 }
@@ -90,7 +98,16 @@ impl pallet_stone::Config for Test {
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type MiningCap = MiningCap;
 	type EducationCap = EducationCap;
+	type EducationReservations = PoolTestsReserve;
 	type WeightInfo = ();
+}
+
+/// The pool's own tests reserve in it directly: they are its only consumer.
+pub struct PoolTestsReserve;
+impl valley_primitives::EducationReservations<Balance> for PoolTestsReserve {
+	fn reserved() -> Balance {
+		pallet_stone::EducationReserved::<Test>::get()
+	}
 }
 
 pub struct ExtBuilder {

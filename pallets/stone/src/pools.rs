@@ -10,7 +10,7 @@ use frame_support::{
 	},
 };
 use sp_runtime::traits::{Saturating, Zero};
-use valley_primitives::{BatchIndex, EducationPool, MiningPayout};
+use valley_primitives::{BatchIndex, EducationPool, EducationReservations, MiningPayout};
 
 use crate::{
 	BalanceOf, Burned, CarriedOver, Config, EducationMinted, EducationReserved, Error, Event,
@@ -111,7 +111,7 @@ impl<T: Config> OnUnbalanced<Credit<T::AccountId, T::Currency>> for BurnTracker<
 
 impl<T: Config> Pallet<T> {
 	/// The pallet's invariants; see the crate docs.
-	#[cfg(any(test, feature = "try-runtime"))]
+	#[cfg(any(feature = "std", feature = "try-runtime"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use crate::{GenesisIssuance, MiningReleased, Schedule};
 		let schedule = Schedule::<T>::get();
@@ -131,6 +131,10 @@ impl<T: Config> Pallet<T> {
 		);
 		let education = EducationMinted::<T>::get().saturating_add(EducationReserved::<T>::get());
 		ensure!(education <= T::EducationCap::get(), "educational pool used beyond its cap");
+		ensure!(
+			EducationReserved::<T>::get() == T::EducationReservations::reserved(),
+			"the educational pool's reservations differ from what its consumers hold reserved"
+		);
 		let issued = GenesisIssuance::<T>::get()
 			.saturating_add(minted)
 			.saturating_add(EducationMinted::<T>::get());

@@ -83,6 +83,31 @@ mod schedule_and_batches {
 	}
 
 	#[test]
+	fn a_share_given_back_while_a_batch_closes_is_carried_over_not_lost() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Batch 0 is taken in full and stays outstanding (a draw not paid yet).
+			TakePercent::set(100);
+			run_blocks(3);
+			assert_eq!((Outstanding::<Test>::get(), CarriedOver::<Test>::get()), (500, 0));
+			// Batch 1 is not taken at all, and its closing hands batch 0's 500 back.
+			TakePercent::set(0);
+			GiveBackOnClose::set(500);
+			run_blocks(2);
+			assert_eq!(Handed::get().last(), Some(&(1, 500)));
+			// Batch 1's own 500 and batch 0's 500 given back: 1,000 carried over, none lost.
+			assert_eq!((Outstanding::<Test>::get(), CarriedOver::<Test>::get()), (0, 1_000));
+			System::assert_last_event(
+				Event::BatchClosed { index: 1, reward: 500, distributed: 0, carried_over: 1_000 }
+					.into(),
+			);
+			// The invariant `released = paid + carried over + outstanding` holds
+			// (`build_and_execute` checks it), and the next batch hands it all out.
+			run_blocks(2);
+			assert_eq!(Handed::get().last(), Some(&(2, 1_500)));
+		});
+	}
+
+	#[test]
 	fn payouts_never_mint_beyond_the_mining_pool() {
 		ExtBuilder::default().build_and_execute(|| {
 			TakePercent::set(100);

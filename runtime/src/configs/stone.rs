@@ -23,13 +23,33 @@ impl pallet_stone::Config for Runtime {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MiningCap = MiningCap;
 	type EducationCap = EducationCap;
+	// The crystals pallet's prize stock and pieces: `try_state` checks the pool's count of
+	// reservations against it.
+	type EducationReservations = CrystalsReserved;
 	type WeightInfo = crate::weights::pallet_stone::WeightInfo<Runtime>;
+}
+
+/// What the crystals pallet holds reserved in the educational pool, as it counts it.
+pub struct CrystalsReserved;
+
+impl valley_primitives::EducationReservations<Balance> for CrystalsReserved {
+	fn reserved() -> Balance {
+		pallet_crystals::Reserved::<Runtime>::get()
+	}
 }
 
 /// The runtime's call filter: Stones are bound to their account. Transfers between ordinary
 /// accounts pass only while `Stone::TransfersEnabled` is on (root switches it), and burning by
 /// hand never does (every burn is accounted for by `pallet_stone::BurnTracker`). Root origin is not
 /// filtered, so the admin can still move Stones.
+///
+/// No transfer may empty the sender's account, even while transfers are open: only
+/// `transfer_keep_alive` and `transfer_all { keep_alive: true }` pass. An account emptied below
+/// the existential deposit is reaped, and its nonce starts again at 0 when it is funded anew, so
+/// its old signed transactions could be replayed while their era lasts (found by the randomized
+/// run, `tests/randomized`). Fees never reap (`Preservation::Preserve`), and accounts with
+/// crystals keep a `sufficients` reference for good, so a signer's nonce never goes back unless
+/// the admin forces a balance to zero.
 pub struct BoundStones;
 
 impl Contains<RuntimeCall> for BoundStones {
@@ -37,11 +57,13 @@ impl Contains<RuntimeCall> for BoundStones {
 		use pallet_balances::Call as B;
 		match call {
 			RuntimeCall::Balances(
-				B::transfer_allow_death { .. }
-				| B::transfer_keep_alive { .. }
-				| B::transfer_all { .. },
+				B::transfer_keep_alive { .. } | B::transfer_all { keep_alive: true, .. },
 			) => pallet_stone::TransfersEnabled::<Runtime>::get(),
-			RuntimeCall::Balances(B::burn { .. }) => false,
+			RuntimeCall::Balances(
+				B::transfer_allow_death { .. }
+				| B::transfer_all { keep_alive: false, .. }
+				| B::burn { .. },
+			) => false,
 			_ => true,
 		}
 	}
