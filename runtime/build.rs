@@ -1,4 +1,32 @@
+//! Builds the runtime's wasm twice when the native build has test features on:
+//!
+//! - `wasm_binary.rs` (`WASM_BINARY`): with the features of this build. In the workspace build
+//!   (`runtime-benchmarks,try-runtime`) this is the **benchmark wasm**: `benchmark pallet
+//!   --runtime` and try-runtime checks run on it. It is never put in a chain spec.
+//! - `valley_runtime_production` (`production::WASM_BINARY`, the blob
+//!   `wbuild/valley-runtime/valley_runtime_production.compact.compressed.wasm`): without `runtime-benchmarks` and
+//!   `try-runtime`, whatever the native build has on. Every chain spec the node knows or exports
+//!   (`dev`, `local`, `im_valley`) embeds this one: no `Benchmark_*` or `TryRuntime_*` runtime API
+//!   and no benchmarking host function on chain.
+//!
+//! The wasm builder forwards the features it finds in this build script's `CARGO_FEATURE_*`
+//! environment; the second build removes the two test features from it first. Both builds share
+//! the wasm target directory, so each compiles the runtime's dependencies once per feature set.
+
 fn main() {
 	#[cfg(feature = "std")]
-	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	{
+		substrate_wasm_builder::WasmBuilder::build_using_defaults();
+
+		for feature in ["RUNTIME_BENCHMARKS", "TRY_RUNTIME"] {
+			// SAFETY: build scripts are single-threaded; nothing reads the environment meanwhile.
+			#[allow(unused_unsafe)]
+			unsafe {
+				std::env::remove_var(format!("CARGO_FEATURE_{feature}"));
+			}
+		}
+		substrate_wasm_builder::WasmBuilder::init_with_defaults()
+			.set_file_name("valley_runtime_production")
+			.build();
+	}
 }

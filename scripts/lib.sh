@@ -28,6 +28,16 @@ export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$ROOT=/im-valley --remap-path-p
 # The wasm build runs in the target directory, outside the checkout: point it at our Cargo.lock.
 export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 
+# RPC as browsers reach it on the nodes scripts/start runs: safe methods only (no author_insertKey,
+# no offchain_localStorageSet, no author_rotateKeys: a web page the user opens must not change
+# a validator's keys or its oracle's telematics URL), and CORS limited to polkadot.js apps (hosted,
+# or served locally on port 3000) and the owner dashboard (port 8000). The node matches origins
+# exactly: a `*` port is not a wildcard. Keys go in with `valley-node key insert`, the telematics
+# URL with `--telematics-url`. node/tests/safe_rpc.rs starts a node with exactly these flags.
+SAFE_RPC_ORIGINS="https://polkadot.js.org,http://localhost:3000,http://127.0.0.1:3000"
+SAFE_RPC_ORIGINS+=",http://localhost:8000,http://127.0.0.1:8000"
+SAFE_RPC_FLAGS=(--rpc-methods safe --rpc-cors "$SAFE_RPC_ORIGINS")
+
 # Where scripts/start keeps the chains' databases and logs.
 export VALLEY_DATA="${VALLEY_DATA:-$HOME/.local/share/im-valley}"
 

@@ -3,8 +3,8 @@
 
 use sc_service::ChainType;
 use valley_runtime::{
-	genesis_config_presets::IM_VALLEY_RUNTIME_PRESET, SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL,
-	WASM_BINARY,
+	genesis_config_presets::IM_VALLEY_RUNTIME_PRESET, production, SS58_PREFIX, TOKEN_DECIMALS,
+	TOKEN_SYMBOL,
 };
 
 /// A chain spec of this node: no extensions.
@@ -25,7 +25,9 @@ fn from_preset(
 	chain_type: ChainType,
 	preset: &str,
 ) -> Result<ChainSpec, String> {
-	let wasm = WASM_BINARY.ok_or_else(|| "the runtime's wasm was not built".to_string())?;
+	// The production runtime: never the benchmark wasm this build may also carry.
+	let wasm =
+		production::WASM_BINARY.ok_or_else(|| "the runtime's wasm was not built".to_string())?;
 	Ok(ChainSpec::builder(wasm, None)
 		.with_name(name)
 		.with_id(id)

@@ -120,6 +120,14 @@ pub fn run() -> sc_cli::Result<()> {
 						            with `--features runtime-benchmarks` (scripts/start does)"
 							.into());
 					}
+					// Chain specs embed the production runtime, which has no benchmarks.
+					if cmd.runtime.is_none() {
+						return Err("the chains' runtime has no benchmarks: pass the benchmark \
+						            wasm with `--runtime \
+						            $CARGO_TARGET_DIR/release/wbuild/valley-runtime/\
+						            valley_runtime.compact.compressed.wasm` (scripts/bench does)"
+							.into());
+					}
 					cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
 						config.chain_spec,
 					))

@@ -76,6 +76,91 @@ fn version_sections(code_hex: &str) -> Vec<(String, Vec<u8>)> {
 	sections
 }
 
+/// The sections of a wasm module: (id, contents), the code decompressed first.
+fn wasm_sections(blob: &[u8]) -> Vec<(u8, Vec<u8>)> {
+	let wasm = sp_maybe_compressed_blob::decompress(blob, 64 * 1024 * 1024).unwrap().into_owned();
+	assert_eq!(&wasm[..4], b"\0asm", "a wasm module");
+	let mut sections = Vec::new();
+	let mut at = 8;
+	while at < wasm.len() {
+		let id = wasm[at];
+		at += 1;
+		let size = leb128(&wasm, &mut at);
+		sections.push((id, wasm[at..at + size].to_vec()));
+		at += size;
+	}
+	sections
+}
+
+fn name(bytes: &[u8], at: &mut usize) -> String {
+	let len = leb128(bytes, at);
+	let name = String::from_utf8_lossy(&bytes[*at..*at + len]).to_string();
+	*at += len;
+	name
+}
+
+/// The names a wasm module exports and the (module, name) pairs it imports.
+fn exports_and_imports(blob: &[u8]) -> (Vec<String>, Vec<String>) {
+	let (mut exports, mut imports) = (Vec::new(), Vec::new());
+	for (id, content) in wasm_sections(blob) {
+		let mut at = 0;
+		match id {
+			// Import section: module, name, then a kind-specific description.
+			2 => {
+				for _ in 0..leb128(&content, &mut at) {
+					let module = name(&content, &mut at);
+					let field = name(&content, &mut at);
+					let kind = content[at];
+					at += 1;
+					match kind {
+						0 => {
+							leb128(&content, &mut at);
+						},
+						// Table: element type and limits; memory: limits.
+						1 | 2 => {
+							if kind == 1 {
+								at += 1;
+							}
+							let flags = content[at];
+							at += 1;
+							leb128(&content, &mut at);
+							if flags & 1 == 1 {
+								leb128(&content, &mut at);
+							}
+						},
+						// Global: value type and mutability.
+						3 => at += 2,
+						other => panic!("unknown import kind {other}"),
+					}
+					imports.push(format!("{module}.{field}"));
+				}
+			},
+			// Export section: name, kind, index.
+			7 => {
+				for _ in 0..leb128(&content, &mut at) {
+					exports.push(name(&content, &mut at));
+					at += 1;
+					leb128(&content, &mut at);
+				}
+			},
+			_ => {},
+		}
+	}
+	(exports, imports)
+}
+
+/// What must never be on chain: benchmark and try-runtime entry points, and imports of the
+/// benchmarking host functions (a node built without them could not run the chain).
+fn test_code_in(blob: &[u8]) -> Vec<String> {
+	let (exports, imports) = exports_and_imports(blob);
+	assert!(exports.iter().any(|e| e == "Core_version"), "the runtime exports its API");
+	exports
+		.into_iter()
+		.filter(|e| e.starts_with("Benchmark_") || e.starts_with("TryRuntime_"))
+		.chain(imports.into_iter().filter(|i| i.contains("ext_benchmarking_")))
+		.collect()
+}
+
 /// Takes the code out of a spec, returning it.
 fn take_code(spec: &mut Value, raw: bool) -> String {
 	let slot = if raw {
@@ -120,4 +205,62 @@ fn chain_specs_carry_polkadot_js_properties() {
 		assert_eq!(spec["properties"]["tokenDecimals"], 12, "{chain}");
 		assert_eq!(spec["properties"]["ss58Format"], 42, "{chain}");
 	}
+}
+
+#[test]
+fn chain_specs_embed_a_production_runtime() {
+	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chain-spec");
+	let mut specs: Vec<(String, String)> = ["local_testnet", "im_valley"]
+		.iter()
+		.flat_map(|file| ["", "-raw"].map(|suffix| format!("{file}{suffix}.json")))
+		.map(|file| (file.clone(), std::fs::read_to_string(dir.join(file)).unwrap()))
+		.collect();
+	for chain in ["dev", "local", "im_valley"] {
+		specs.push((format!("built-in {chain} (raw)"), exported(chain, true)));
+		specs.push((format!("built-in {chain}"), exported(chain, false)));
+	}
+	for (what, spec) in specs {
+		let mut spec: Value = serde_json::from_str(&spec).unwrap();
+		let raw = spec["genesis"].get("raw").is_some();
+		let code = unhex(&take_code(&mut spec, raw));
+		assert_eq!(test_code_in(&code), Vec::<String>::new(), "{what} carries test code");
+	}
+}
+
+/// The benchmark wasm the workspace build makes beside the production one has the benchmark API
+/// (so the check above would see it), and the node's benchmark command runs on it. Only for a node
+/// built with `runtime-benchmarks` (the workspace build); without it there is no benchmark wasm.
+#[cfg(feature = "runtime-benchmarks")]
+#[test]
+fn the_benchmark_wasm_has_benchmarks_and_the_command_runs_on_it() {
+	let wasm = Path::new(node_binary())
+		.parent()
+		.unwrap()
+		.join("wbuild/valley-runtime/valley_runtime.compact.compressed.wasm");
+	let found = test_code_in(&std::fs::read(&wasm).unwrap());
+	assert!(found.iter().any(|f| f == "Benchmark_dispatch_benchmark"), "{found:?}");
+	if cfg!(feature = "try-runtime") {
+		assert!(found.iter().any(|f| f.starts_with("TryRuntime_")), "{found:?}");
+	}
+
+	let out = std::process::Command::new(node_binary())
+		.args(["benchmark", "pallet", "--runtime"])
+		.arg(&wasm)
+		.args(["--genesis-builder-preset", "development", "--pallet", "pallet_stone"])
+		.args(["--extrinsic", "set_transfers_enabled", "--steps", "2", "--repeat", "1"])
+		.output()
+		.expect("valley-node runs");
+	let text =
+		format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+	assert!(out.status.success(), "{text}");
+	assert!(text.contains("set_transfers_enabled"), "{text}");
+
+	// Without `--runtime` the command says where the benchmarks are instead of failing obscurely.
+	let out = std::process::Command::new(node_binary())
+		.args(["benchmark", "pallet", "--chain", "dev", "--pallet", "pallet_stone"])
+		.args(["--extrinsic", "*"])
+		.output()
+		.expect("valley-node runs");
+	assert!(!out.status.success());
+	assert!(String::from_utf8_lossy(&out.stderr).contains("--runtime"));
 }

@@ -13,8 +13,17 @@
 // `construct_runtime` and `impl_runtime_apis` need a higher limit.
 #![recursion_limit = "256"]
 
+// The wasm built with this build's features: with `runtime-benchmarks` and `try-runtime` on (the
+// workspace build), the benchmark wasm. Chain specs never embed it: see `production`.
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+/// The production wasm: this runtime built without `runtime-benchmarks` and `try-runtime`, for
+/// every chain spec users start (no benchmark or try-runtime API, no benchmarking host function).
+#[cfg(feature = "std")]
+pub mod production {
+	include!(concat!(env!("OUT_DIR"), "/valley_runtime_production"));
+}
 
 extern crate alloc;
 
@@ -71,7 +80,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -216,6 +216,33 @@ fn stones_are_bound_until_root_opens_transfers() {
 		assert_eq!(Balances::balance(&bob), presets::DEV_ENDOWMENT + UNIT);
 		// Burning by hand stays closed: every burn is accounted for.
 		assert!(!configs::BoundStones::contains(&burn));
+		// No transfer may empty the sender, open or not: a reaped account's nonce would start
+		// again at 0 and its old transactions could be replayed.
+		let all_keep_alive = RuntimeCall::Balances(BalancesCall::transfer_all {
+			dest: bob.clone().into(),
+			keep_alive: true,
+		});
+		assert!(configs::BoundStones::contains(&all_keep_alive));
+		for reaping in [
+			RuntimeCall::Balances(BalancesCall::transfer_allow_death {
+				dest: bob.clone().into(),
+				value: UNIT,
+			}),
+			RuntimeCall::Balances(BalancesCall::transfer_all {
+				dest: bob.clone().into(),
+				keep_alive: false,
+			}),
+		] {
+			assert!(!configs::BoundStones::contains(&reaping));
+			let result = sp_runtime::traits::Dispatchable::dispatch(
+				reaping,
+				RuntimeOrigin::signed(alice.clone()),
+			);
+			assert_eq!(
+				result.map_err(|e| e.error),
+				Err(frame_system::Error::<Runtime>::CallFiltered.into())
+			);
+		}
 		// Other calls pass.
 		assert!(configs::BoundStones::contains(&RuntimeCall::System(SystemCall::remark {
 			remark: vec![]
@@ -472,6 +499,8 @@ fn run_block(n: BlockNumber, now: u64) {
 	assert_ok!(beacon.function.dispatch(RuntimeOrigin::none()));
 	AllPalletsWithSystem::on_poll(n, &mut frame_support::weights::WeightMeter::new());
 	<Oracle as OnFinalize<BlockNumber>>::on_finalize(n);
+	// Box openings requested in earlier blocks are drawn at the end of this one.
+	<Crystals as OnFinalize<BlockNumber>>::on_finalize(n);
 	<Beacon as OnFinalize<BlockNumber>>::on_finalize(n);
 	Stone::do_try_state().expect("Stone's invariants hold");
 	Mileage::do_try_state().expect("Mileage's invariants hold");
@@ -575,7 +604,7 @@ fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones
 		// Nothing a non-owner can win in the Stones box: refused, and not free, so not valid.
 		assert!(Executive::apply_extrinsic(open(2, 1)).is_err());
 
-		// Drawn with the next block's randomness in its `on_poll`.
+		// Drawn with the next block's randomness at its end (`on_finalize`).
 		run_block(2, t0 + 6_000);
 		assert_eq!(Crystals::holdings(who.clone()).pieces, 3);
 
