@@ -10,7 +10,7 @@
 //!   and no benchmarking host function on chain.
 //!
 //! The wasm builder forwards the features it finds in this build script's `CARGO_FEATURE_*`
-//! environment; the second build removes the two test features from it first. Both builds share
+//! environment; the second build removes all of them but `std` first. Both builds share
 //! the wasm target directory, so each compiles the runtime's dependencies once per feature set.
 
 fn main() {
@@ -18,11 +18,19 @@ fn main() {
 	{
 		substrate_wasm_builder::WasmBuilder::build_using_defaults();
 
-		for feature in ["RUNTIME_BENCHMARKS", "TRY_RUNTIME"] {
+		// Every feature but `std` goes: `runtime-benchmarks` and `try-runtime`, and the optional
+		// dependencies they switch on (`frame-benchmarking`, `frame-try-runtime`, …), which
+		// cargo reports as features of their own.
+		let features: Vec<String> = std::env::vars()
+			.map(|(name, _)| name)
+			.filter(|name| name.starts_with("CARGO_FEATURE_"))
+			.filter(|name| name != "CARGO_FEATURE_STD" && name != "CARGO_FEATURE_DEFAULT")
+			.collect();
+		for name in features {
 			// SAFETY: build scripts are single-threaded; nothing reads the environment meanwhile.
 			#[allow(unused_unsafe)]
 			unsafe {
-				std::env::remove_var(format!("CARGO_FEATURE_{feature}"));
+				std::env::remove_var(name);
 			}
 		}
 		substrate_wasm_builder::WasmBuilder::init_with_defaults()

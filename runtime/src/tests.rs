@@ -499,7 +499,9 @@ fn run_block(n: BlockNumber, now: u64) {
 	assert_ok!(beacon.function.dispatch(RuntimeOrigin::none()));
 	AllPalletsWithSystem::on_poll(n, &mut frame_support::weights::WeightMeter::new());
 	<Oracle as OnFinalize<BlockNumber>>::on_finalize(n);
-	// Box openings requested in earlier blocks are drawn at the end of this one.
+	// The batch `on_poll` drew is paid, and box openings requested in earlier blocks are drawn,
+	// at the end of the block.
+	<Mileage as OnFinalize<BlockNumber>>::on_finalize(n);
 	<Crystals as OnFinalize<BlockNumber>>::on_finalize(n);
 	<Beacon as OnFinalize<BlockNumber>>::on_finalize(n);
 	Stone::do_try_state().expect("Stone's invariants hold");
@@ -614,5 +616,107 @@ fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones
 		assert_ok!(Executive::apply_extrinsic(open(2, 1)).expect("valid for an owner"));
 		run_block(3, t0 + 12_000);
 		assert_eq!(Balances::balance(&who), UNIT);
+	});
+}
+
+/// A block that draws a mining batch and box openings and carries a stranger's transaction: the
+/// draws, the payouts and their mints are the block's own events (its finalization), never
+/// listed under the transaction, as polkadot.js shows them.
+#[test]
+fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
+	use crate::transactions::{signed, SigningContext};
+	use frame_system::Phase;
+	use pallet_crystals::{Name, Prize, PrizeSlot, TaskKind};
+	use sp_runtime::traits::Dispatchable;
+	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
+		let root = RuntimeOrigin::root();
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let oracle = presets::DEV_ORACLE.to_account_id();
+		let car = pallet_mileage::VehicleId::repeat_byte(7);
+		build_block(1, SLOT_0);
+		assert_ok!(Mileage::register_vehicle(root.clone(), car, alice.clone(), None));
+		let feed = |km: u32| {
+			RuntimeCall::Oracle(pallet_oracle::Call::feed_values {
+				values: vec![(car, km)].try_into().unwrap(),
+			})
+			.dispatch(RuntimeOrigin::signed(oracle.clone()))
+		};
+		assert_ok!(feed(12_000));
+		// Alice also opens a box, to be drawn at the end of the next block.
+		let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
+		assert_ok!(Crystals::add_issuer(root.clone(), alice.clone()));
+		assert_ok!(Crystals::set_box_kind(
+			root.clone(),
+			1,
+			name("Blind box"),
+			Some(10),
+			vec![PrizeSlot { prize: Prize::Stones(UNIT), stock: 3 }].try_into().unwrap()
+		));
+		assert_ok!(Crystals::set_task_kind(
+			root,
+			1,
+			TaskKind { name: name("Posting"), crystals: 10, egg: None, limit: 5, period: DAYS }
+		));
+		assert_ok!(Crystals::award(
+			RuntimeOrigin::signed(alice.clone()),
+			alice.clone(),
+			1,
+			[1; 32]
+		));
+		// An hour later: 80 km driven; the batch due closes and is drawn in the next block.
+		build_block(2, SLOT_0 + 600);
+		assert_ok!(feed(12_080));
+		assert_ok!(Crystals::open_box(RuntimeOrigin::signed(alice.clone()), 1));
+
+		// Block 3: inherents, a stranger's remark, then the end of the block.
+		start_block(3, SLOT_0 + 601);
+		let beacon = beacon_inherent(&slot_author_key(SLOT_0 + 601), SLOT_0 + 601);
+		assert_ok!(Executive::apply_extrinsic(beacon).expect("the beacon applies"));
+		let bob = sr25519::Pair::from_string("//Bob", None).unwrap();
+		let genesis = System::block_hash(0);
+		let context = SigningContext { genesis_hash: genesis, best_hash: genesis, best_number: 0 };
+		let remark = RuntimeCall::System(SystemCall::remark { remark: b"hello".to_vec() });
+		assert_ok!(Executive::apply_extrinsic(signed(remark, &bob, 0, &context)).expect("valid"));
+		Executive::finalize_block();
+
+		let events = System::events();
+		let phase_of = |wanted: &dyn Fn(&RuntimeEvent) -> bool| -> Vec<Phase> {
+			events.iter().filter(|r| wanted(&r.event)).map(|r| r.phase.clone()).collect()
+		};
+		let won = phase_of(&|e| {
+			matches!(e, RuntimeEvent::Mileage(pallet_mileage::Event::VehicleWon { .. }))
+		});
+		let drawn = phase_of(&|e| {
+			matches!(e, RuntimeEvent::Mileage(pallet_mileage::Event::BatchDrawn { .. }))
+		});
+		let opened = phase_of(&|e| {
+			matches!(e, RuntimeEvent::Crystals(pallet_crystals::Event::BoxOpened { .. }))
+		});
+		let minted = phase_of(&|e| {
+			matches!(e, RuntimeEvent::Balances(pallet_balances::Event::Minted { .. }))
+		});
+		assert_eq!(won, vec![Phase::Finalization]);
+		assert_eq!(drawn, vec![Phase::Finalization]);
+		assert_eq!(opened, vec![Phase::Finalization]);
+		// The batch's payout and the box's Stone prize.
+		assert_eq!(minted, vec![Phase::Finalization; 2]);
+		// The remark (extrinsic 2, after the timestamp and the beacon) has only its own events.
+		let remark_events: Vec<_> = events
+			.iter()
+			.filter(|r| r.phase == Phase::ApplyExtrinsic(2))
+			.map(|r| &r.event)
+			.collect();
+		assert!(!remark_events.is_empty());
+		assert!(
+			!remark_events.iter().any(|e| matches!(
+				e,
+				RuntimeEvent::Mileage(_)
+					| RuntimeEvent::Crystals(_)
+					| RuntimeEvent::Stone(_)
+					| RuntimeEvent::Balances(pallet_balances::Event::Minted { .. })
+			)),
+			"{remark_events:?}"
+		);
+		assert_eq!(Balances::balance(&alice), presets::DEV_ENDOWMENT + 500 * UNIT + UNIT);
 	});
 }

@@ -191,7 +191,9 @@ mod benchmarks {
 
 		#[block]
 		{
-			Pallet::<T>::draw_pending(now + One::one(), &mut WeightMeter::new());
+			// `on_poll` draws, `on_finalize` pays.
+			Pallet::<T>::draw_pending(&mut WeightMeter::new());
+			Pallet::<T>::settle_drawn(now + One::one());
 		}
 
 		let outcome = BatchOutcomes::<T>::get(1).expect("drawn");

@@ -39,20 +39,22 @@ impl<T: Config> BatchDistributor<T::Balance> for Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Draws the batch that closed in this block, if any, and pays its winners.
-	pub(crate) fn draw_pending(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
+	/// Draws the batch that closed in this block, if any (`on_poll`): the winners and their
+	/// owners now, their payment in the block's `on_finalize` ([`Self::settle_drawn`]).
+	pub(crate) fn draw_pending(meter: &mut WeightMeter) {
 		let Some(pending) = PendingDraw::<T>::take() else { return };
 		let winners =
 			rules::winners_for(pending.participants, T::WinnerShare::get(), T::MaxWinners::get());
+		let deferred = DrawOutcome::Deferred { batch: pending.batch, amount: pending.amount };
 		if meter.try_consume(T::WeightInfo::draw(winners)).is_err() {
 			// Never with the block's weight at the start of a block; if it happens, the batch
 			// carries over rather than being drawn later on weights that may have changed.
-			return Self::defer(pending.batch, pending.amount);
+			return DrawnThisBlock::<T>::put(deferred);
 		}
 		let (seed, known_at) = T::Randomness::random(&(b"valley/mileage", pending.batch).encode());
 		if known_at < pending.frozen_at {
 			// Randomness known before the weights were frozen could have been played.
-			return Self::defer(pending.batch, pending.amount);
+			return DrawnThisBlock::<T>::put(deferred);
 		}
 		// The window of the close: the block's timestamp may have crossed midnight since.
 		let today = pending.day;
@@ -70,13 +72,28 @@ impl<T: Config> Pallet<T> {
 				Some(((vehicle, v.owner), weights))
 			},
 		);
-		Self::pay_winners(pending, now, drawn);
+		// At most `winners` ≤ `MaxWinners` were drawn.
+		let winners = BoundedVec::truncate_from(drawn.into_iter().map(|d| d.payload).collect());
+		DrawnThisBlock::<T>::put(DrawOutcome::Drawn { pending, winners });
+	}
+
+	/// Carries out what this block's `on_poll` drew (`on_finalize`): pays the winners or
+	/// carries the batch over. Nothing when `on_poll` drew nothing (or did not run, during a
+	/// multi-block migration: the batch then stays pending for the next `on_poll`).
+	pub(crate) fn settle_drawn(now: BlockNumberFor<T>) {
+		match DrawnThisBlock::<T>::take() {
+			None => {},
+			Some(DrawOutcome::Deferred { batch, amount }) => Self::defer(batch, amount),
+			Some(DrawOutcome::Drawn { pending, winners }) => {
+				Self::pay_winners(pending, now, winners)
+			},
+		}
 	}
 
 	fn pay_winners(
 		pending: PendingBatch<T::Balance, BlockNumberFor<T>>,
 		now: BlockNumberFor<T>,
-		drawn: Vec<sampling::Drawn<(VehicleId, T::AccountId)>>,
+		drawn: BoundedVec<(VehicleId, T::AccountId), T::MaxWinners>,
 	) {
 		let batch = pending.batch;
 		let each = if drawn.is_empty() {
@@ -86,8 +103,9 @@ impl<T: Config> Pallet<T> {
 		};
 		let mut winners = BoundedVec::<_, T::MaxWinners>::new();
 		let mut paid = T::Balance::zero();
-		// The vehicles and owners were read while drawing: nothing can change them in between.
-		for sampling::Drawn { payload: (vehicle, owner), .. } in drawn {
+		// The owners were read while drawing, at the block's start: no transaction of the block
+		// redirects a win.
+		for (vehicle, owner) in drawn {
 			if each.is_zero() || T::Payout::pay(batch, &owner, each).is_err() {
 				continue;
 			}
@@ -263,6 +281,7 @@ impl<T: Config> Pallet<T> {
 		// A closed batch is drawn in its block's `on_poll`. Only a block whose `on_poll` did not
 		// run (a multi-block migration) leaves it pending: drawn by the next `on_poll`, on weights
 		// no transaction changed meanwhile, or handed back when the next batch closes.
+		ensure!(DrawnThisBlock::<T>::get().is_none(), "a draw not carried out in its block");
 		if let Some(pending) = PendingDraw::<T>::get() {
 			ensure!(!pending.amount.is_zero(), "a pending draw of nothing");
 			ensure!(

@@ -24,9 +24,15 @@
 //!   the draw runs in the same block's `on_poll`, after the block's inherents (so the block's
 //!   randomness is known) and before any transaction. It draws `N` distinct vehicles with
 //!   probability proportional to weight ([`sampling::draw`]), `N` being [`Config::WinnerShare`]
-//!   of the participants, at most [`Config::MaxWinners`], splits the batch evenly between them and
-//!   pays their current owners through [`valley_primitives::MiningPayout`]. A batch nobody drove
-//!   for carries over.
+//!   of the participants, at most [`Config::MaxWinners`], and reads their owners; the same block's
+//!   `on_finalize` splits the batch evenly between them and pays those owners through
+//!   [`valley_primitives::MiningPayout`] ([`DrawnThisBlock`] holds the draw in between). So the
+//!   outcome is the block's own — `VehicleWon`, `BatchDrawn` and the mints are events of the
+//!   block's finalization, never listed under one of its transactions — and no transaction of
+//!   the block redirects a win. A batch nobody drove for carries over. While a multi-block
+//!   migration runs, `on_poll` does not: the batch stays pending and is drawn by the next
+//!   block's `on_poll` (no transaction changed the weights meanwhile), or handed back to carry
+//!   over when the next batch closes.
 //!
 //! ## Implementation notes
 //!
@@ -241,6 +247,15 @@ pub mod pallet {
 	pub type PendingDraw<T: Config> =
 		StorageValue<_, PendingBatch<T::Balance, BlockNumberFor<T>>, OptionQuery>;
 
+	/// The draw this block's `on_poll` made, carried out (paid, or carried over) in its
+	/// `on_finalize`: present only in between.
+	#[pallet::storage]
+	pub type DrawnThisBlock<T: Config> = StorageValue<
+		_,
+		DrawOutcome<T::AccountId, T::Balance, BlockNumberFor<T>, T::MaxWinners>,
+		OptionQuery,
+	>;
+
 	/// The outcome of the last [`Config::HistoryDepth`] batches.
 	#[pallet::storage]
 	pub type BatchOutcomes<T: Config> = StorageMap<
@@ -316,10 +331,20 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		fn on_poll(n: BlockNumberFor<T>, meter: &mut WeightMeter) {
-			// Reading `PendingDraw`; a draw consumes its own benchmarked weight.
+		/// Draws the batch that closed in this block: after the inherents (the block's
+		/// randomness is known), before any transaction (the weights are those of the block's
+		/// start). The winners are paid in `on_finalize`, whose work this weighs too.
+		fn on_poll(_n: BlockNumberFor<T>, meter: &mut WeightMeter) {
+			// Reading `PendingDraw`; a draw consumes its own benchmarked weight (including its
+			// payment in `on_finalize`).
 			meter.consume(T::DbWeight::get().reads(1));
-			Self::draw_pending(n, meter);
+			Self::draw_pending(meter);
+		}
+
+		/// Pays what `on_poll` drew (or carries it over): the block's own events, in its
+		/// finalization phase.
+		fn on_finalize(n: BlockNumberFor<T>) {
+			Self::settle_drawn(n);
 		}
 
 		fn offchain_worker(n: BlockNumberFor<T>) {

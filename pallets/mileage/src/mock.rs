@@ -295,7 +295,8 @@ pub fn time_of(n: u64) -> u64 {
 }
 
 /// Ends the block and runs the next one's hooks as the executive does: `on_initialize` (batches
-/// close on the previous block's time), the timestamp inherent, then `on_poll` (draws).
+/// close on the previous block's time), the timestamp inherent, `on_poll` (draws), and the
+/// mileage pallet's `on_finalize` (pays what was drawn).
 pub fn next_block() {
 	let now = System::block_number();
 	<Oracle as Hooks<u64>>::on_finalize(now);
@@ -303,6 +304,8 @@ pub fn next_block() {
 	Stone::on_initialize(now + 1);
 	Timestamp::set_timestamp(time_of(now + 1));
 	Mileage::on_poll(now + 1, &mut WeightMeter::new());
+	// The end of the block: what `on_poll` drew is paid.
+	Mileage::on_finalize(now + 1);
 }
 
 /// Advances `n` blocks.

@@ -201,6 +201,29 @@ pub struct PendingBatch<Balance, BlockNumber> {
 	pub frozen_at: BlockNumber,
 }
 
+/// What a block's `on_poll` decided for the batch it took up; the same block's `on_finalize`
+/// carries it out (mints and events), so that the outcome is the block's own, never listed under
+/// one of its transactions.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxWinners))]
+#[codec(mel_bound(AccountId: MaxEncodedLen, Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+pub enum DrawOutcome<
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxWinners: Get<u32>,
+> {
+	/// Drawn: these vehicles won, each paid to the owner it had when drawn.
+	Drawn {
+		pending: PendingBatch<Balance, BlockNumber>,
+		winners: BoundedVec<(VehicleId, AccountId), MaxWinners>,
+	},
+	/// Not drawn (no randomness after the freeze, or no weight): the amount carries over.
+	Deferred { batch: BatchIndex, amount: Balance },
+}
+
 /// One winner of a batch: the vehicle, its owner at payout and what was paid (the runtime API's
 /// type, stored as is).
 pub type Winner<AccountId, Balance> =
