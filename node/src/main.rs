@@ -1,5 +1,9 @@
 //! `valley-node`: the IM Valley node.
 
+// `sc_cli::Error` and `sc_service::Error`, the SDK's error types every command and service
+// function returns, are large; boxing them at each call would only hide the SDK's signatures.
+#![allow(clippy::result_large_err)]
+
 mod beacon;
 mod benchmarking;
 mod chain_spec;

@@ -112,7 +112,7 @@ fn a_balance_transfer_works() {
 #[test]
 fn version_is_what_polkadot_js_expects() {
 	assert_eq!(VERSION.spec_name, "im-valley");
-	assert!(VERSION.spec_version >= 100);
+	const { assert!(VERSION.spec_version >= 100) };
 	assert_eq!(VERSION.system_version, 1);
 	// Every API the node and polkadot.js call is declared in the version.
 	macro_rules! assert_declared {

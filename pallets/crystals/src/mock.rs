@@ -105,11 +105,11 @@ impl valley_primitives::EducationReservations<Balance> for CrystalsReserved {
 
 thread_local! {
 	/// Blocks whose randomness the beacon does not have.
-	static MISSING: RefCell<BTreeSet<BlockNumber>> = RefCell::new(BTreeSet::new());
+	static MISSING: RefCell<BTreeSet<BlockNumber>> = const { RefCell::new(BTreeSet::new()) };
 	/// Randomness set by hand (benchmarks, the odds test).
-	static SET: RefCell<BTreeMap<BlockNumber, H256>> = RefCell::new(BTreeMap::new());
+	static SET: RefCell<BTreeMap<BlockNumber, H256>> = const { RefCell::new(BTreeMap::new()) };
 	/// Accounts owning a registered vehicle.
-	static OWNERS: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
+	static OWNERS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 /// The beacon: every block up to the current one has randomness (its inherent has run), a hash

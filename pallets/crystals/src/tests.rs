@@ -153,7 +153,7 @@ mod admin {
 
 	#[test]
 	fn issuers_are_added_and_removed_by_the_admin() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			assert_ok!(Crystals::add_issuer(RuntimeOrigin::root(), ISSUER));
 			assert!(Issuers::<Test>::contains_key(ISSUER));
 			System::assert_last_event(Event::IssuerAdded { issuer: ISSUER }.into());
@@ -173,7 +173,7 @@ mod admin {
 
 	#[test]
 	fn only_the_admin_manages_issuers_and_kinds() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let o = || RuntimeOrigin::signed(ALICE);
 			assert_noop!(Crystals::add_issuer(o(), ALICE), DispatchError::BadOrigin);
 			assert_noop!(Crystals::remove_issuer(o(), ALICE), DispatchError::BadOrigin);
@@ -192,7 +192,7 @@ mod admin {
 
 	#[test]
 	fn task_kinds_are_set_checked_and_removed() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let posting = task("Posting", 25, None, 2, 10);
 			assert_ok!(Crystals::set_task_kind(RuntimeOrigin::root(), POSTING, posting.clone()));
 			assert_eq!(TaskKinds::<Test>::get(POSTING), Some(posting.clone()));
@@ -225,7 +225,7 @@ mod admin {
 
 	#[test]
 	fn a_box_kind_reserves_its_stock_in_the_educational_pool() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			assert_ok!(set_box(BLIND, Some(PRICE), &blind_table()));
 			assert_eq!(Reserved::<Test>::get(), 350);
 			assert_eq!(pallet_stone::EducationReserved::<Test>::get(), 350);
@@ -254,7 +254,7 @@ mod admin {
 
 	#[test]
 	fn box_kinds_refuse_zero_prices_zero_prizes_and_tables_beyond_the_pool() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			assert_noop!(set_box(BLIND, Some(0), &blind_table()), Error::<Test>::ZeroPrice);
 			assert_noop!(
 				set_box(BLIND, Some(1), &[(Prize::Stones(0), 1)]),
@@ -280,7 +280,7 @@ mod admin {
 
 	#[test]
 	fn removing_a_box_kind_returns_its_stock_to_the_pool() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_eq!(pallet_stone::EducationReserved::<Test>::get(), 550);
 			assert_ok!(Crystals::remove_box_kind(RuntimeOrigin::root(), BLIND));
@@ -303,7 +303,7 @@ mod awards {
 
 	#[test]
 	fn an_award_pays_crystals_and_eggs_and_lets_the_account_exist() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert!(!System::account_exists(&ALICE));
 			assert_ok!(award(ALICE, MOVING_ART, 1));
@@ -335,7 +335,7 @@ mod awards {
 
 	#[test]
 	fn a_reference_is_never_paid_twice() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(award(ALICE, POSTING, 1));
 			assert_noop!(award(ALICE, POSTING, 1), Error::<Test>::ReferenceUsed);
@@ -350,7 +350,7 @@ mod awards {
 
 	#[test]
 	fn only_issuers_award() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_noop!(
 				Crystals::award(RuntimeOrigin::signed(ALICE), ALICE, POSTING, reference(1)),
@@ -365,7 +365,7 @@ mod awards {
 
 	#[test]
 	fn unknown_task_kinds_and_removed_egg_kinds_are_refused() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_noop!(award(ALICE, 99, 1), Error::<Test>::UnknownTaskKind);
 			assert_ok!(Crystals::remove_box_kind(RuntimeOrigin::root(), EGG));
@@ -375,7 +375,7 @@ mod awards {
 
 	#[test]
 	fn awards_are_limited_per_kind_account_and_period() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			// Posting: twice per period of 10 blocks (blocks 0–9, 10–19, …); we are at block 1.
 			assert_ok!(award(ALICE, POSTING, 1));
@@ -403,7 +403,7 @@ mod opening {
 
 	#[test]
 	fn opening_takes_the_price_now_and_draws_at_the_end_of_the_next_block() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			give_crystals(BOB, 25);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(BOB), BLIND));
@@ -461,7 +461,7 @@ mod opening {
 
 	#[test]
 	fn a_stone_prize_is_minted_out_of_the_reservation() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Stones(STONE), 1)]));
 			give_crystals(BOB, PRICE);
@@ -481,7 +481,7 @@ mod opening {
 
 	#[test]
 	fn an_egg_is_used_before_crystals() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(award(ALICE, MOVING_ART, 1));
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), EGG));
@@ -498,7 +498,7 @@ mod opening {
 
 	#[test]
 	fn opening_fails_without_the_box_the_price_or_an_egg() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			let open = |kind| Crystals::open_box(RuntimeOrigin::signed(ALICE), kind);
 			assert_noop!(open(99), Error::<Test>::UnknownBoxKind);
@@ -516,7 +516,7 @@ mod opening {
 
 	#[test]
 	fn opening_fails_beyond_the_pending_limit() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Nothing, 100)]));
 			give_crystals(ALICE, 100);
@@ -540,7 +540,7 @@ mod opening {
 
 	#[test]
 	fn opening_fails_when_nothing_is_left_to_win() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			// Only Stones left: BOB (an owner) can open, ALICE cannot.
 			assert_ok!(set_box(
@@ -566,7 +566,7 @@ mod opening {
 
 	#[test]
 	fn opening_fails_when_the_block_is_full() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Nothing, 100)]));
 			for who in 100..100 + u64::from(MAX_OPENS) {
@@ -588,7 +588,7 @@ mod opening {
 
 	#[test]
 	fn the_admin_cannot_change_a_box_kind_while_openings_of_it_wait() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			give_crystals(ALICE, PRICE);
 			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
@@ -612,7 +612,7 @@ mod opening {
 
 	#[test]
 	fn an_opening_with_nothing_left_to_win_is_refunded() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Pieces(1), 1)]));
 			give_crystals(ALICE, PRICE);
@@ -639,7 +639,7 @@ mod opening {
 
 	#[test]
 	fn an_egg_comes_back_when_nothing_is_left_to_win() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(EGG, None, &[(Prize::Pieces(5), 1)]));
 			assert_ok!(award(ALICE, MOVING_ART, 1));
@@ -659,7 +659,7 @@ mod opening {
 
 	#[test]
 	fn a_stone_prize_that_cannot_be_minted_is_refunded() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			// Below the existential deposit, to an account with no Stones: pallet-balances
 			// refuses the mint.
@@ -677,7 +677,7 @@ mod opening {
 
 	#[test]
 	fn pieces_combine_into_stones() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Pieces(7), 4)]));
 			give_crystals(ALICE, 4 * PRICE);
@@ -758,7 +758,7 @@ mod draws {
 
 	#[test]
 	fn a_blocks_openings_are_drawn_together_at_the_end_of_the_next_block_in_request_order() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &nothing_table()));
 			open_many(100, MAX_OPENS);
@@ -787,7 +787,7 @@ mod draws {
 
 	#[test]
 	fn draws_are_the_blocks_own_events_in_its_finalization_phase() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Pieces(1), 1)]));
 			give_crystals(ALICE, PRICE);
@@ -815,7 +815,7 @@ mod draws {
 
 	#[test]
 	fn on_initialize_weighs_exactly_what_on_finalize_draws() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &nothing_table()));
 			let w = <() as WeightInfo>::draw_openings;
@@ -842,7 +842,7 @@ mod draws {
 
 	#[test]
 	fn a_missing_randomness_leaves_the_openings_for_the_next_blocks_end() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(BLIND, Some(PRICE), &nothing_table()));
 			let w = <() as WeightInfo>::draw_openings;
@@ -909,7 +909,7 @@ mod steering {
 		interference: Interference,
 	) -> Vec<(RequestIndex, AccountId, Option<Prize<Balance>>)> {
 		let mut result = Vec::new();
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			TestOwners::add(3);
 			TestBeacon::set(2, H256::repeat_byte(seed));
@@ -1013,7 +1013,7 @@ mod steering {
 
 	#[test]
 	fn the_draw_uses_the_vehicle_ownership_of_the_request() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			// Only Stones: BOB, an owner when he asks, wins them though his car is gone by the
 			// draw.
@@ -1046,7 +1046,7 @@ mod accounts {
 
 	#[test]
 	fn an_account_whose_holdings_empty_keeps_its_nonce() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			// A box for exactly the crystals of one posting.
 			assert_ok!(set_box(3, Some(25), &[(Prize::Nothing, 5)]));
@@ -1079,7 +1079,7 @@ mod accounts {
 
 	#[test]
 	fn an_account_that_never_held_anything_takes_no_reference() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_noop!(
 				Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND),
@@ -1096,7 +1096,7 @@ mod fees {
 
 	#[test]
 	fn opening_is_fee_free_exactly_when_it_will_succeed() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			let feeless = |who, kind| {
 				crate::Call::<Test>::open_box { kind }.is_feeless(&RuntimeOrigin::signed(who))
@@ -1129,7 +1129,7 @@ mod fees {
 
 	#[test]
 	fn combining_is_fee_free_with_a_whole_stone_of_pieces() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			let feeless =
 				|| crate::Call::<Test>::combine_pieces {}.is_feeless(&RuntimeOrigin::signed(ALICE));
@@ -1157,7 +1157,7 @@ mod properties {
 
 	#[test]
 	fn crystals_are_conserved_and_stock_never_goes_below_zero_through_random_play() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			let initial: Vec<u32> = stock(BLIND);
 			let mut rng = Lcg(42);
@@ -1206,7 +1206,7 @@ mod properties {
 
 	#[test]
 	fn more_openings_than_stock_empty_the_table_and_are_refunded() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			TestOwners::add(ALICE);
 			// 15 openings, a full block each in blocks 1, 2 and 3, for 10 prizes: when block 3's
@@ -1236,7 +1236,7 @@ mod properties {
 
 	#[test]
 	fn draws_never_exceed_the_educational_pool() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			// Stock the rest of the pool: 99,450 left after setup.
 			let left = <Stone as valley_primitives::EducationPool<_, _>>::remaining();
@@ -1273,7 +1273,7 @@ mod properties {
 
 	#[test]
 	fn a_non_owner_never_wins_stones() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			assert_ok!(set_box(
 				BLIND,
@@ -1333,7 +1333,7 @@ mod properties {
 
 	#[test]
 	fn boxes_on_chain_follow_the_stock_odds() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			// Stocks so large that 2,000 draws barely change the odds (3:2:1).
 			let stocks = [3_000_000u32, 2_000_000, 1_000_000];
@@ -1372,7 +1372,7 @@ mod queries {
 
 	#[test]
 	fn the_tables_and_holdings_are_public() {
-		ExtBuilder::default().build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			setup();
 			let tables = Crystals::prize_tables();
 			assert_eq!(tables.len(), 2);
@@ -1411,7 +1411,7 @@ mod queries {
 
 #[test]
 fn the_mock_runs_the_integrity_test() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		<Crystals as Hooks<u64>>::integrity_test();
 	});
 }

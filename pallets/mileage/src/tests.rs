@@ -88,7 +88,7 @@ fn prefix_sums_and_search_agree_with_a_plain_scan() {
 		let total: u64 = kept.iter().sum();
 		let mut expected = Vec::new();
 		for (i, w) in kept.iter().enumerate() {
-			expected.extend(core::iter::repeat(i as u32 + 1).take(*w as usize));
+			expected.extend(std::iter::repeat_n(i as u32 + 1, *w as usize));
 		}
 		for target in 0..total {
 			let slot = sampling::search(capacity, target, &ex, |n| nodes[n as usize]);

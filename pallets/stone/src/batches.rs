@@ -94,7 +94,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn close_batch(index: BatchIndex, params: &ScheduleParams<BalanceOf<T>>) {
 		let reward = schedule::reward(index, params.initial_reward, params.halving_interval);
 		let interval = params.halving_interval.max(1);
-		if index > 0 && index % interval == 0 {
+		if index > 0 && index.is_multiple_of(interval) {
 			let previous = schedule::reward(index - 1, params.initial_reward, interval);
 			if reward.is_zero() && !previous.is_zero() {
 				Self::deposit_event(Event::PoolExhausted { pool: Pool::Mining });

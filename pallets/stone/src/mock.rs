@@ -162,7 +162,7 @@ impl ExtBuilder {
 /// next block (which sees that time, as in a real chain).
 pub fn next_block() {
 	let now = System::block_number();
-	Timestamp::set_timestamp(now as u64 * BLOCK_MS);
+	Timestamp::set_timestamp(now * BLOCK_MS);
 	System::set_block_number(now + 1);
 	Stone::on_initialize(now + 1);
 }

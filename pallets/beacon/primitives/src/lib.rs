@@ -11,6 +11,8 @@
 //!   VRF must be made over, and users read the randomness of recent blocks.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// `decl_runtime_apis!` repeats `BeaconApi`'s bound on every generated method.
+#![allow(clippy::multiple_bound_locations)]
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
