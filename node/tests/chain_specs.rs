@@ -43,32 +43,22 @@ fn leb128(bytes: &[u8], at: &mut usize) -> usize {
 
 /// The custom sections `runtime_version` and `runtime_apis` of a (compressed) runtime blob.
 fn version_sections(code_hex: &str) -> Vec<(String, Vec<u8>)> {
-	let blob = unhex(code_hex);
-	let wasm = sp_maybe_compressed_blob::decompress(&blob, 64 * 1024 * 1024).unwrap().into_owned();
 	let mut sections = Vec::new();
-	let mut at = 8;
-	while at < wasm.len() {
-		let id = wasm[at];
-		at += 1;
-		let size = leb128(&wasm, &mut at);
-		let end = at + size;
-		if id == 0 {
-			let mut name_at = at;
-			let len = leb128(&wasm, &mut name_at);
-			let name = String::from_utf8_lossy(&wasm[name_at..name_at + len]).to_string();
-			let content = &wasm[name_at + len..end];
-			match name.as_str() {
-				"runtime_version" => sections.push((name, content.to_vec())),
-				// (API id, version) entries, in whatever order the linker concatenated them.
-				"runtime_apis" => {
-					let mut entries: Vec<_> = content.chunks(12).collect();
-					entries.sort();
-					sections.push((name, entries.concat()));
-				},
-				_ => {},
-			}
+	// Custom sections (id 0): a name, then the contents.
+	for (_, content) in wasm_sections(&unhex(code_hex)).into_iter().filter(|(id, _)| *id == 0) {
+		let mut at = 0;
+		let name = name(&content, &mut at);
+		let content = &content[at..];
+		match name.as_str() {
+			"runtime_version" => sections.push((name, content.to_vec())),
+			// (API id, version) entries, in whatever order the linker concatenated them.
+			"runtime_apis" => {
+				let mut entries: Vec<_> = content.chunks(12).collect();
+				entries.sort();
+				sections.push((name, entries.concat()));
+			},
+			_ => {},
 		}
-		at = end;
 	}
 	assert_eq!(sections.len(), 2, "the runtime declares its version and APIs");
 	// The linker may place the two sections in either order.

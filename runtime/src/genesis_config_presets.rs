@@ -208,3 +208,27 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(IM_VALLEY_RUNTIME_PRESET),
 	]
 }
+
+/// Merges a preset's patch into the default genesis, as the node's chain-spec builder does.
+#[cfg(feature = "std")]
+fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The full genesis config of preset `name`: the default genesis with the preset's patch merged
+/// in, as the node's chain-spec builder makes it. For tests and tools that build a chain's state
+/// natively (the runtime's tests, the randomized run).
+#[cfg(feature = "std")]
+pub fn full_config(name: &str) -> Option<crate::RuntimeGenesisConfig> {
+	let patch: Value = serde_json::from_slice(&get_preset(&name.into())?).ok()?;
+	let mut config = serde_json::to_value(crate::RuntimeGenesisConfig::default()).ok()?;
+	merge(&mut config, patch);
+	serde_json::from_value(config).ok()
+}

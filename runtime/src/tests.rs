@@ -5,7 +5,6 @@ use frame_support::{
 	assert_ok,
 	traits::{fungible::Inspect, UnfilteredDispatchable},
 };
-use serde_json::Value;
 use sp_core::{crypto::Pair as _, ed25519, sr25519};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
@@ -19,26 +18,9 @@ use crate::{
 	*,
 };
 
-/// Merges a preset's patch into the default genesis, as the node's chain-spec builder does.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
 /// The full genesis config of a preset.
 fn preset_config(name: &str) -> RuntimeGenesisConfig {
-	let patch: Value =
-		serde_json::from_slice(&presets::get_preset(&name.into()).expect("preset exists"))
-			.expect("preset is JSON");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, patch);
-	serde_json::from_value(config).expect("the merged preset is a valid genesis config")
+	presets::full_config(name).expect("the preset exists and merges into a valid genesis config")
 }
 
 fn ext_for(name: &str) -> sp_io::TestExternalities {

@@ -3,7 +3,6 @@
 //! transactions signed as wallets and the oracle worker sign them.
 
 use codec::Encode;
-use serde_json::Value;
 use sp_core::{crypto::VrfSecret, sr25519, Pair, H256};
 use sp_runtime::{
 	generic::{Era, SignedPayload},
@@ -19,27 +18,9 @@ use valley_runtime::{
 /// The slot of the first block: in 2027, as in the runtime's tests.
 pub const SLOT_0: u64 = 1_800_000_000_000 / SLOT_DURATION;
 
-/// Merges a preset's patch into the default genesis, as the node's chain-spec builder does.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
-/// The full genesis config of a preset (as `runtime/src/tests.rs` builds it).
+/// The full genesis config of a preset, as the node's chain-spec builder makes it.
 fn preset_config(name: &str) -> RuntimeGenesisConfig {
-	let patch: Value = serde_json::from_slice(
-		&genesis_config_presets::get_preset(&name.into()).expect("the preset exists"),
-	)
-	.expect("the preset is JSON");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-	merge(&mut config, patch);
-	serde_json::from_value(config).expect("the merged preset is a valid genesis config")
+	genesis_config_presets::full_config(name).expect("the preset exists and is valid")
 }
 
 /// Reads no runtime version: there is no wasm executor here. `set_code` and upgrades that check
