@@ -104,16 +104,14 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 	let issuance = Balances::total_issuance();
 	ensure!(held == Some(issuance), "the accounts hold {held:?}, the total issuance is {issuance}");
 
-	// Crystals, once openings are drawn in the next block's `on_finalize` (no `resolve_open`):
-	// what waits was requested in this block.
-	if !World::has_call("Crystals", "resolve_open") {
-		for (request, open) in pallet_crystals::OpenRequests::<Runtime>::iter() {
-			ensure!(
-				open.draws_at == n + 1,
-				"opening {request} (draws at {}) still waits after block {n}",
-				open.draws_at
-			);
-		}
+	// Crystals: openings are drawn at the end of the next block, so what waits after a block was
+	// requested in it.
+	for (request, open) in pallet_crystals::OpenRequests::<Runtime>::iter() {
+		ensure!(
+			open.draws_at == n + 1,
+			"opening {request} (draws at {}) still waits after block {n}",
+			open.draws_at
+		);
 	}
 
 	// Nonces never go back, also when an account is reaped and created again: a transaction

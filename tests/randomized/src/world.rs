@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use codec::{Decode, DecodeAll};
+use codec::DecodeAll;
 use frame_support::traits::OriginTrait;
 use sp_core::H256;
 use sp_runtime::{generic::Preamble, traits::Dispatchable, MultiAddress, MultiSignature};
@@ -319,11 +319,11 @@ impl World {
 				}
 			},
 			Attempt::Undecodable { name, bytes } => {
-				doing(format!("decoding an oversized {name}"));
+				doing(format!("decoding {name}"));
 				if let Ok(call) = RuntimeCall::decode_all(&mut &bytes[..]) {
-					self.fail(format!("an oversized {name} decoded: {call:?}"));
+					self.fail(format!("{name} decoded: {call:?}"));
 				}
-				self.stats.record(name, &Outcome::Refused("undecodable (oversized)".into()));
+				self.stats.record(name, &Outcome::Refused("undecodable".into()));
 			},
 			Attempt::Replay(xt) => {
 				doing(format!("replaying {}", describe(&xt.function)));
@@ -573,16 +573,5 @@ impl World {
 		let id = H256(self.rng.bytes());
 		self.vehicles.push(id);
 		id
-	}
-
-	/// Whether the runtime has `pallet::call` (calls being removed or added meanwhile).
-	pub fn has_call(pallet: &str, call: &str) -> bool {
-		use frame_support::traits::GetCallMetadata;
-		RuntimeCall::get_call_names(pallet).contains(&call)
-	}
-
-	/// Decodes a call from its bytes (for calls this crate does not name).
-	pub fn decode_call(bytes: &[u8]) -> Option<RuntimeCall> {
-		RuntimeCall::decode(&mut &bytes[..]).ok()
 	}
 }

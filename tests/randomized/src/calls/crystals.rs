@@ -268,23 +268,10 @@ fn combine_pieces(w: &mut World) -> Option<Attempt> {
 }
 
 fn resolve_open(w: &mut World) -> Option<Attempt> {
-	// Only while the pallet has it (draws are moving into `on_finalize`): built from its
-	// encoding, so that this crate compiles with and without it.
-	if !World::has_call("Crystals", "resolve_open") {
-		return None;
-	}
-	let waiting: Vec<u64> = pallet_crystals::OpenRequests::<Runtime>::iter_keys().collect();
-	let request = match w.rng.pick(&waiting).copied() {
-		Some(request) if w.rng.percent(70) => request,
-		_ => w.rng.below(pallet_crystals::NextRequest::<Runtime>::get() + 5),
-	};
+	// `resolve_open` (call index 8) is gone: nobody may choose when an opening is drawn. Its
+	// encoding must not decode into any call.
 	let prefix = crystals(pallet_crystals::Call::combine_pieces {}).encode()[0];
 	let mut bytes = vec![prefix, 8];
-	bytes.extend(request.encode());
-	let call = World::decode_call(&bytes)?;
-	if crate::stats::name_of(&call) != "Crystals::resolve_open" {
-		return None;
-	}
-	let who = w.anyone();
-	w.by(who, call)
+	bytes.extend(w.rng.below(pallet_crystals::NextRequest::<Runtime>::get() + 5).encode());
+	Some(Attempt::Undecodable { name: "Crystals::resolve_open (removed)", bytes })
 }
