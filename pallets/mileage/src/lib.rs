@@ -341,6 +341,12 @@ pub mod pallet {
 			Self::draw_pending(meter);
 		}
 
+		/// Weighs `on_finalize`'s read of [`DrawnThisBlock`], made in every block; paying a draw
+		/// is weighed where it is drawn (`on_poll`, the `draw` weight).
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			T::DbWeight::get().reads(1)
+		}
+
 		/// Pays what `on_poll` drew (or carries it over): the block's own events, in its
 		/// finalization phase.
 		fn on_finalize(n: BlockNumberFor<T>) {
