@@ -1,123 +1,92 @@
 //! # Mileage
 //!
-//! IM Valley's mileage mining: registered vehicles, odometer readings fed by oracle operators,
-//! each vehicle's mileage over the trailing 720 hours, and the weighted draw of every batch's
-//! winners.
+//! IM Valley's mileage mining: the vehicle registry, the oracle operators' commitments to each
+//! batch's weights, and the proven draw of its winners. Per-car mileage never goes on chain.
 //!
 //! ## Overview
 //!
-//! - **Vehicles** are registered by an oracle operator or the admin ([`Config::RegistrarOrigin`])
-//!   under a pseudonymous id (a hash of the VIN), with an owner and an activation time. Owners
-//!   may pass a vehicle on ([`Pallet::transfer_vehicle`]); rewards always go to the owner at
-//!   payout.
-//! - **Readings** arrive through `pallet-oracle`: operators (a `pallet-membership` set managed by
-//!   the admin) feed odometers for many vehicles in one fee-free extrinsic, at most once per
-//!   block; the accepted odometer is the median of the operators' fresh readings. This pallet is
-//!   the oracle's `OnNewData` hook: it checks each new median against the vehicle's last accepted
-//!   reading ([`rules::check_reading`]) and emits [`Event::ReadingAccepted`] or
-//!   [`Event::ReadingRejected`] with a [`RejectReason`].
-//! - **Weight.** A vehicle's weight is the kilometres accepted over the last 30 days (daily
-//!   buckets, each capped at [`Config::DailyCapKm`]), scaled by its behaviour factor, which
-//!   oracles lower for traffic violations and insurance claims ([`Pallet::report_behaviour`]).
-//! - **Draw.** The Stone pallet hands every closed batch to this pallet
-//!   ([`valley_primitives::BatchDistributor`]), in `on_initialize`. The weights are frozen there:
-//!   the draw runs in the same block's `on_poll`, after the block's inherents (so the block's
-//!   randomness is known) and before any transaction. It draws `N` distinct vehicles with
-//!   probability proportional to weight ([`sampling::draw`]), `N` being [`Config::WinnerShare`]
-//!   of the participants, at most [`Config::MaxWinners`], and reads their owners; the same block's
-//!   `on_finalize` splits the batch evenly between them and pays those owners through
-//!   [`valley_primitives::MiningPayout`] ([`DrawnThisBlock`] holds the draw in between). So the
-//!   outcome is the block's own — `VehicleWon`, `BatchDrawn` and the mints are events of the
-//!   block's finalization, never listed under one of its transactions — and no transaction of
-//!   the block redirects a win. A batch nobody drove for carries over. While a multi-block
-//!   migration runs, `on_poll` does not: the batch stays pending and is drawn by the next
-//!   block's `on_poll` (no transaction changed the weights meanwhile), or handed back to carry
-//!   over when the next batch closes.
+//! - **Vehicles** are registered under a pseudonymous id (a keyed hash of the VIN) with an
+//!   owner, an activation time and a behaviour factor. Every registry change — registering,
+//!   passing a car on, deregistering it, setting its behaviour factor — takes effect when a
+//!   majority of the current oracle operators (⌊K/2⌋ + 1) proposed the identical change
+//!   ([`Pallet::propose`]), or when the admin makes it; an owner may pass on or deregister its own
+//!   car itself. Proposals are bounded per operator and expire after
+//!   [`Config::ProposalLifetime`].
+//! - **Batches.** The Stone pallet hands every closed batch to this pallet
+//!   ([`valley_primitives::BatchDistributor`]). Off chain, every operator weighs every car's last
+//!   30 days of mileage as of the batch's cut-off and builds a Merkle-sum tree over the
+//!   `(vehicle, weight)` leaves (`valley-merkle-sum`, `valley-operator`); each commits its root,
+//!   total and leaf count once, signed with its oracle key over the chain's genesis hash
+//!   ([`Pallet::commit`], fee-free). The root a majority committed identically is accepted;
+//!   differing commitments are events. No majority within [`Config::CommitWindow`] blocks: the
+//!   batch carries over.
+//! - **Draw.** In the first block after the acceptance, with that block's randomness (unknown when
+//!   the root was accepted), the chain derives `N` points in `[0, total)` (`N` is
+//!   [`Config::WinnerShare`] of the leaves, at most [`Config::MaxWinners`]). Anyone — the
+//!   operators' workers do it unasked — proves the leaf that owns a point ([`Pallet::claim`],
+//!   fee-free when the proof verifies): the chain checks the proof against the accepted root and
+//!   pays the vehicle's current owner an `N`-th of the batch. A leaf that already won redraws the
+//!   point. Points not proven within [`Config::ProofWindow`] blocks carry their share over.
 //!
 //! ## Implementation notes
 //!
-//! The window is kept current without ever sweeping over vehicles. Each day of the window has its
-//! own Fenwick tree over vehicle slots ([`DrawTree`]), keyed by `day % 30`; nodes carry the day
-//! they count, so a tree is emptied for a new day by the day changing, and mileage ages out of the
-//! window by itself, also for cars that stopped reporting. An accepted reading updates one tree:
-//! `log2(MaxVehicles) + 1` nodes. A draw reads as many per winner. [`WindowSummary`] holds each
-//! day's total weight and, for the participant count, how many vehicles were last active that day.
+//! What a batch stores is `O(K + N)`: its record, one commitment per operator, one entry per slot
+//! and per winning leaf, all removed when it finishes (one batch a block, in `on_initialize`);
+//! only the outcome stays, for [`Config::HistoryDepth`] batches. Proposals expire in the order
+//! they were made: a queue pruned in `on_idle`, each step weighed.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
-#[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
-mod draws;
-#[cfg(test)]
-mod feed_tests;
-mod feeds;
+mod authorize;
+mod batches;
+//#[cfg(feature = "runtime-benchmarks")]
+//mod benchmarking;
 #[cfg(test)]
 mod mock;
-pub mod offchain;
-mod readings;
+mod registry;
 pub mod rules;
-pub mod sampling;
-pub mod telematics;
 #[cfg(test)]
 mod tests;
 pub mod types;
-mod vehicles;
 pub mod weights;
 
-pub use feeds::{FEED_LONGEVITY, FEED_PRIORITY};
-pub use offchain::crypto;
+pub use authorize::OPERATOR_PRIORITY;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-/// Feeds odometer readings into the oracle on an operator's behalf (pallet-oracle's
-/// `feed_values`, implemented below for `pallet_oracle::Pallet`).
-pub trait OracleFeeder<AccountId> {
-	/// The most values one feed may hold.
-	fn max_values() -> u32;
-	/// Feeds `values` as `operator`'s readings; fails, changing nothing, if the oracle refuses.
-	fn feed(
-		operator: AccountId,
-		values: alloc::vec::Vec<(VehicleId, Km)>,
-	) -> sp_runtime::DispatchResult;
-}
+/// The key type of oracle operators' keys: `orcl`.
+pub const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"orcl");
 
-impl<T, I> OracleFeeder<T::AccountId> for pallet_oracle::Pallet<T, I>
-where
-	T: pallet_oracle::Config<I, OracleKey = VehicleId, OracleValue = Km>,
-	I: 'static,
-{
-	fn max_values() -> u32 {
-		<T::MaxFeedValues as frame_support::traits::Get<u32>>::get()
-	}
+/// Oracle operators' keys: sr25519, their account is the operator's.
+pub mod crypto {
+	use sp_runtime::{
+		app_crypto::{app_crypto, sr25519},
+		traits::IdentifyAccount,
+		AccountId32,
+	};
 
-	fn feed(
-		operator: T::AccountId,
-		values: alloc::vec::Vec<(VehicleId, Km)>,
-	) -> sp_runtime::DispatchResult {
-		let values = frame_support::BoundedVec::try_from(values)
-			.map_err(|_| sp_runtime::DispatchError::Exhausted)?;
-		Self::feed_values(frame_system::RawOrigin::Signed(operator).into(), values)
-			.map(|_| ())
-			.map_err(|e| e.error)
+	app_crypto!(sr25519, super::KEY_TYPE);
+
+	impl IdentifyAccount for Public {
+		type AccountId = AccountId32;
+		fn into_account(self) -> AccountId32 {
+			AccountId32::from(sp_core::sr25519::Public::from(self).0)
+		}
 	}
 }
 
 /// What the benchmarks need from the runtime around this pallet.
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<Balance> {
-	/// Feeds `odometer` for `vehicle` through the oracle, as an operator's feed would.
-	fn feed(vehicle: VehicleId, odometer: Km);
-	/// Makes the payout owe an amount for a batch, as if the Stone pallet had just closed one;
-	/// returns the amount.
-	fn take_on() -> Balance;
-	/// Sets chain time, in milliseconds since the Unix epoch.
-	fn set_time(now: u64);
-	/// Registered vehicles and readings for the heaviest feed of `n` vehicles by an operator:
-	/// the odometers to feed.
-	fn heaviest_feed(n: u32) -> alloc::vec::Vec<(VehicleId, Km)>;
+pub trait BenchmarkHelper<AccountId, OracleId, Balance> {
+	/// Makes the payout owe `amount` for a batch, as if the Stone pallet had just closed one.
+	fn take_on(amount: Balance);
+	/// `n` operators with oracle keys in the keystore, as current members.
+	fn operators(n: u32) -> alloc::vec::Vec<OracleId>;
+	/// Sets the randomness of `block` (known from then on).
+	fn set_randomness(block: u32, randomness: [u8; 32]);
 }
 
 #[frame_support::pallet]
@@ -125,78 +94,84 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{tokens::Balance as BalanceT, Randomness, SortedMembers, Time},
-		weights::WeightMeter,
+		traits::{tokens::Balance as BalanceT, SortedMembers, Time},
 	};
-	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
+	use frame_system::pallet_prelude::*;
 	use sp_runtime::{traits::IdentifyAccount, Perbill, RuntimeAppPublic};
-	use valley_primitives::MiningPayout;
+	use valley_primitives::{BlockRandomness, MiningPayout};
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version: 1, committed batches (0 kept readings and draw trees on
+	/// chain; no chain with version 0 is kept: IM Valley restarted from a fresh genesis).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config + CreateAuthorizedTransaction<Call<Self>> {
+	pub trait Config: frame_system::Config {
 		/// STONE amounts.
 		type Balance: BalanceT;
 		/// Pays winners out of the mileage mining pool (the Stone pallet).
 		type Payout: MiningPayout<Self::AccountId, Self::Balance>;
 		/// Chain time in milliseconds (pallet-timestamp).
 		type Time: Time<Moment = u64>;
-		/// Randomness of the current block, known only after its inherents (the beacon).
-		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
-		/// The accepted odometer of a vehicle: the median of the oracle operators' fresh readings
-		/// (pallet-oracle).
-		type Odometers: pallet_oracle::DataProvider<VehicleId, Km>;
-		/// Registers and deregisters vehicles, reassigns owners and reports behaviour: oracle
-		/// operators and the admin.
-		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-		/// How many vehicles the draw trees hold: a power of two.
-		#[pallet::constant]
-		type MaxVehicles: Get<u32>;
-		/// The kilometres per day that count towards a vehicle's weight.
-		#[pallet::constant]
-		type DailyCapKm: Get<Km>;
-		/// The highest average speed a reading may imply since the previous one, in km/h.
-		#[pallet::constant]
-		type MaxSpeedKmh: Get<Km>;
-		/// Kilometres a reading may exceed that speed by (operators read at slightly different
-		/// times).
-		#[pallet::constant]
-		type ToleranceKm: Get<Km>;
-		/// The share of the participants that win each batch.
-		#[pallet::constant]
-		type WinnerShare: Get<Perbill>;
-		/// The most winners of one batch.
-		#[pallet::constant]
-		type MaxWinners: Get<u32>;
-		/// How many past batches keep their outcome in storage.
-		#[pallet::constant]
-		type HistoryDepth: Get<u32>;
+		/// The randomness of individual blocks (the beacon).
+		type Randomness: BlockRandomness<BlockNumberFor<Self>, Self::Hash>;
+		/// Changes the registry alone: the admin.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// An oracle operator's key (key type `orcl`, [`crypto::Public`] on chain): it signs the
-		/// off-chain worker's feeds; the operator is its account.
+		/// operator's commitments and proposals; the operator is its account.
 		type OracleId: Member
 			+ Parameter
 			+ MaxEncodedLen
 			+ RuntimeAppPublic
 			+ IdentifyAccount<AccountId = Self::AccountId>;
-		/// The oracle operators (pallet-membership): only their keys' feeds are taken.
+		/// The oracle operators (pallet-membership).
 		type Operators: SortedMembers<Self::AccountId>;
-		/// Feeds the readings of [`Pallet::submit_feed`] into the oracle (pallet-oracle).
-		type Feeder: OracleFeeder<Self::AccountId>;
-		/// The most vehicles in one feed of the off-chain worker: at most what the oracle takes
-		/// in one feed.
+		/// The most operators: the operators' membership may not hold more.
 		#[pallet::constant]
-		type MaxFeed: Get<u32>;
+		type MaxOperators: Get<u32>;
+		/// The most vehicles in the registry.
+		#[pallet::constant]
+		type MaxVehicles: Get<u32>;
+		/// Kilometres per day that count towards a vehicle's weight (applied off chain by every
+		/// operator alike).
+		#[pallet::constant]
+		type DailyCapKm: Get<Km>;
+		/// The highest average speed a reading may imply since the previous one, in km/h
+		/// (applied off chain).
+		#[pallet::constant]
+		type MaxSpeedKmh: Get<Km>;
+		/// Kilometres a reading may exceed that speed by (applied off chain).
+		#[pallet::constant]
+		type ToleranceKm: Get<Km>;
+		/// The share of a batch's leaves that win.
+		#[pallet::constant]
+		type WinnerShare: Get<Perbill>;
+		/// The most winners of one batch.
+		#[pallet::constant]
+		type MaxWinners: Get<u32>;
+		/// Blocks after a batch closes during which operators commit its root.
+		#[pallet::constant]
+		type CommitWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks after a batch's points are drawn during which their proofs are taken.
+		#[pallet::constant]
+		type ProofWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks a registry proposal waits for a majority.
+		#[pallet::constant]
+		type ProposalLifetime: Get<BlockNumberFor<Self>>;
+		/// The most proposals an operator may have waiting at once.
+		#[pallet::constant]
+		type MaxProposalsPerOperator: Get<u32>;
+		/// How many past batches keep their outcome in storage.
+		#[pallet::constant]
+		type HistoryDepth: Get<u32>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
-		/// Feeds readings and funds draws in benchmarks.
+		/// Operators, payouts and randomness in benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::Balance>;
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::OracleId, Self::Balance>;
 	}
 
 	/// Registered vehicles.
@@ -216,45 +191,83 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// The vehicle at each slot of the draw trees.
+	/// How many vehicles are registered.
 	#[pallet::storage]
-	pub type VehicleAt<T: Config> = StorageMap<_, Twox64Concat, Slot, VehicleId, OptionQuery>;
+	pub type VehicleCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-	/// The highest slot handed out so far; the vehicles registered are this less
-	/// [`FreeSlotCount`].
+	/// Registry changes proposed by operators and waiting for a majority, by the hash of the
+	/// change.
 	#[pallet::storage]
-	pub type HighestSlot<T: Config> = StorageValue<_, Slot, ValueQuery>;
-
-	/// Slots freed by deregistered vehicles, as a stack: `FreeSlots[0..FreeSlotCount]`.
-	#[pallet::storage]
-	pub type FreeSlots<T: Config> = StorageMap<_, Twox64Concat, u32, Slot, OptionQuery>;
-
-	/// How many slots [`FreeSlots`] holds.
-	#[pallet::storage]
-	pub type FreeSlotCount<T: Config> = StorageValue<_, u32, ValueQuery>;
-
-	/// The draw trees: node `i` of the tree of day `d` at `(d % 30, i)`.
-	#[pallet::storage]
-	pub type DrawTree<T: Config> = StorageMap<_, Twox64Concat, (u8, u32), TreeNode, ValueQuery>;
-
-	/// Each day of the window at `day % 30`: its total weight and how many vehicles were last
-	/// active on it.
-	#[pallet::storage]
-	pub type WindowSummary<T: Config> = StorageValue<_, WindowDays, ValueQuery>;
-
-	/// A batch closed in this block, drawn in this block's `on_poll`.
-	#[pallet::storage]
-	pub type PendingDraw<T: Config> =
-		StorageValue<_, PendingBatch<T::Balance, BlockNumberFor<T>>, OptionQuery>;
-
-	/// The draw this block's `on_poll` made, carried out (paid, or carried over) in its
-	/// `on_finalize`: present only in between.
-	#[pallet::storage]
-	pub type DrawnThisBlock<T: Config> = StorageValue<
+	pub type Proposals<T: Config> = StorageMap<
 		_,
-		DrawOutcome<T::AccountId, T::Balance, BlockNumberFor<T>, T::MaxWinners>,
+		Identity,
+		T::Hash,
+		Proposal<T::AccountId, BlockNumberFor<T>, T::MaxOperators>,
 		OptionQuery,
 	>;
+
+	/// How many waiting proposals each operator has voted for.
+	#[pallet::storage]
+	pub type OpenProposals<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Proposals in the order they were made (so in the order they expire): position → (change
+	/// hash, expiry). Pruned from [`ProposalQueueHead`] in `on_idle`.
+	#[pallet::storage]
+	pub type ProposalQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, (T::Hash, BlockNumberFor<T>), OptionQuery>;
+
+	/// The oldest position of [`ProposalQueue`] not pruned yet.
+	#[pallet::storage]
+	pub type ProposalQueueHead<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The next position of [`ProposalQueue`].
+	#[pallet::storage]
+	pub type ProposalQueueTail<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Batches in flight: closed, not yet finished.
+	#[pallet::storage]
+	pub type Batches<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BatchIndex,
+		BatchRecord<BlockNumberFor<T>, T::Balance>,
+		OptionQuery,
+	>;
+
+	/// The batches in flight, oldest first.
+	#[pallet::storage]
+	pub type InFlight<T: Config> =
+		StorageValue<_, BoundedVec<BatchIndex, ConstU32<MAX_IN_FLIGHT>>, ValueQuery>;
+
+	/// Each operator's commitment to a batch in flight.
+	#[pallet::storage]
+	pub type Commitments<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		BatchIndex,
+		Blake2_128Concat,
+		T::AccountId,
+		Commitment,
+		OptionQuery,
+	>;
+
+	/// The winning slots of batches in the drawing phase.
+	#[pallet::storage]
+	pub type Slots<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		BatchIndex,
+		Twox64Concat,
+		u32,
+		SlotState<T::AccountId>,
+		OptionQuery,
+	>;
+
+	/// The leaves that won a slot of a batch in the drawing phase: leaf index → slot.
+	#[pallet::storage]
+	pub type WonLeaves<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BatchIndex, Twox64Concat, u64, u32, OptionQuery>;
 
 	/// The outcome of the last [`Config::HistoryDepth`] batches.
 	#[pallet::storage]
@@ -270,11 +283,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LastBatch<T: Config> = StorageValue<_, BatchIndex, OptionQuery>;
 
-	/// Each oracle operator's cursor: the telematics service's sequence number up to which its
-	/// off-chain worker has fed readings. Its next feed must continue from here.
-	#[pallet::storage]
-	pub type FeedCursor<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u64, ValueQuery>;
-
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -282,90 +290,123 @@ pub mod pallet {
 		VehicleRegistered { vehicle: VehicleId, owner: T::AccountId, activation: u64 },
 		/// A vehicle changed owner.
 		VehicleTransferred { vehicle: VehicleId, from: T::AccountId, to: T::AccountId },
-		/// A vehicle was deregistered; its weight left the draw.
+		/// A vehicle was deregistered.
 		VehicleDeregistered { vehicle: VehicleId, owner: T::AccountId },
-		/// An odometer reading was accepted: `distance` kilometres since the last one (0 for the
-		/// first, the baseline), adding `weight` to the vehicle's weight.
-		ReadingAccepted { vehicle: VehicleId, odometer: Km, distance: Km, weight: u32 },
-		/// An odometer reading was refused, for `reason`.
-		ReadingRejected { vehicle: VehicleId, odometer: Km, reason: RejectReason },
-		/// An oracle set a vehicle's behaviour factor, scaling the kilometres it drives from now.
+		/// A vehicle's behaviour factor was set.
 		BehaviourReported { vehicle: VehicleId, factor: Perbill },
-		/// A batch's winners were drawn among `participants` vehicles and paid `paid` in all.
-		BatchDrawn { batch: BatchIndex, participants: u32, winners: u32, paid: T::Balance },
-		/// A vehicle won a batch; its owner received `amount`.
+		/// An operator proposed a registry change; it has `votes` of the `needed`.
+		ChangeProposed {
+			operator: T::AccountId,
+			proposal: T::Hash,
+			change: Change<T::AccountId>,
+			votes: u32,
+			needed: u32,
+		},
+		/// A majority's proposal was applied.
+		ChangeApplied { proposal: T::Hash },
+		/// A majority's proposal could not be applied (the registry had changed meanwhile).
+		ChangeFailed { proposal: T::Hash, error: DispatchError },
+		/// A proposal expired without a majority.
+		ProposalExpired { proposal: T::Hash },
+		/// A batch closed: operators commit their roots of its weights until `deadline`.
+		BatchClosed { batch: BatchIndex, amount: T::Balance, close_ms: u64, deadline: BlockNumberFor<T> },
+		/// An operator committed a root for a batch; `agreeing` current operators committed the
+		/// identical one.
+		CommitmentSubmitted {
+			batch: BatchIndex,
+			operator: T::AccountId,
+			commitment: Commitment,
+			agreeing: u32,
+		},
+		/// A majority of the operators committed `commitment`: the batch's root.
+		BatchCommitted { batch: BatchIndex, commitment: Commitment },
+		/// No root had a majority by the deadline: the batch's amount carries over.
+		BatchNotCommitted { batch: BatchIndex, amount: T::Balance },
+		/// The batch's winning points were drawn: `winners` slots, each paying `per_winner`.
+		PointsDrawn { batch: BatchIndex, winners: u32, per_winner: T::Balance },
+		/// A slot's point landed in a leaf that had already won: it was drawn again.
+		PointRedrawn { batch: BatchIndex, slot: u32, point: u64 },
+		/// A vehicle's proof won a slot; its owner received `amount`.
 		VehicleWon {
 			batch: BatchIndex,
+			slot: u32,
 			vehicle: VehicleId,
 			owner: T::AccountId,
 			amount: T::Balance,
 		},
-		/// A batch could not be drawn fairly (no randomness after the freeze, or not enough block
-		/// weight left); its amount carries over to the next batch.
-		DrawDeferred { batch: BatchIndex, amount: T::Balance },
-		/// An operator's off-chain worker fed the telematics readings after `after` up to
-		/// `upto` (its new cursor): the latest odometer of `vehicles` vehicles.
-		FeedSubmitted { operator: T::AccountId, after: u64, upto: u64, vehicles: u32 },
+		/// A slot pays nobody (its vehicle left the registry, or its redraws ran out): its share
+		/// carries over.
+		SlotVoided { batch: BatchIndex, slot: u32 },
+		/// A batch finished: `winners` were paid `paid` in all; the rest carried over.
+		BatchDrawn { batch: BatchIndex, leaves: u64, winners: u32, paid: T::Balance },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
 		/// A vehicle with this id is already registered; one vehicle id, one registration.
 		AlreadyRegistered,
-		/// No vehicle is registered under this id; register it first.
+		/// No vehicle is registered under this id.
 		UnknownVehicle,
-		/// Only the vehicle's owner (or an oracle or the admin) may do this.
+		/// Only the vehicle's owner (or the admin) may do this.
 		NotOwner,
 		/// The vehicle already belongs to that account.
 		SameOwner,
-		/// The draw trees are full ([`Config::MaxVehicles`]); deregister vehicles first.
+		/// The registry is full ([`Config::MaxVehicles`]).
 		TooManyVehicles,
-		/// The feed does not continue from the operator's cursor ([`FeedCursor`]): it was fed
-		/// already, or readings before it were not; fetch again from the cursor.
-		FeedOutOfOrder,
-		/// The feed covers no readings: its `upto` must be after its `after`.
-		EmptyFeed,
-		/// The feed's key is not an oracle operator's.
+		/// The key is not a current oracle operator's.
 		NotOperator,
+		/// The change would change nothing: the registry already says so.
+		NothingToChange,
+		/// This operator already proposed this change.
+		AlreadyProposed,
+		/// The operator has [`Config::MaxProposalsPerOperator`] proposals waiting; wait for them
+		/// to pass or expire.
+		TooManyProposals,
+		/// No batch with this index is in flight.
+		UnknownBatch,
+		/// The batch does not take commitments (any more): its root was accepted, or its
+		/// deadline passed.
+		NotCommitting,
+		/// This operator already committed a root for this batch.
+		AlreadyCommitted,
+		/// The batch's points are not drawn (yet), or its proofs' deadline passed.
+		NotDrawing,
+		/// The batch has no such slot.
+		UnknownSlot,
+		/// The slot is no longer open: it was won or voided.
+		SlotClosed,
+		/// The proof does not verify against the batch's accepted root.
+		InvalidProof,
+		/// The leaf does not own the slot's point.
+		PointNotInLeaf,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Draws the batch that closed in this block: after the inherents (the block's
-		/// randomness is known), before any transaction (the weights are those of the block's
-		/// start). The winners are paid in `on_finalize`, whose work this weighs too.
-		fn on_poll(_n: BlockNumberFor<T>, meter: &mut WeightMeter) {
-			// Reading `PendingDraw`; a draw consumes its own benchmarked weight (including its
-			// payment in `on_finalize`).
-			meter.consume(T::DbWeight::get().reads(1));
-			Self::draw_pending(meter);
+		/// Finishes one batch whose deadline passed or whose slots are all settled, and reserves
+		/// the weight of drawing the points of a batch accepted in an earlier block.
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			Self::advance_batches(n)
 		}
 
-		/// Weighs `on_finalize`'s read of [`DrawnThisBlock`], made in every block; paying a draw
-		/// is weighed where it is drawn (`on_poll`, the `draw` weight).
-		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			T::DbWeight::get().reads(1)
-		}
-
-		/// Pays what `on_poll` drew (or carries it over): the block's own events, in its
-		/// finalization phase.
+		/// Draws the points of a batch accepted in an earlier block, with this block's
+		/// randomness.
 		fn on_finalize(n: BlockNumberFor<T>) {
-			Self::settle_drawn(n);
+			Self::draw_points(n);
 		}
 
-		fn offchain_worker(n: BlockNumberFor<T>) {
-			Self::run_worker(n);
+		/// Prunes expired proposals while weight remains.
+		fn on_idle(n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::prune_proposals(n, remaining)
 		}
 
 		fn integrity_test() {
-			assert!(
-				T::MaxFeed::get() <= T::Feeder::max_values(),
-				"a feed of MaxFeed vehicles must fit the oracle's"
-			);
-			assert!(T::MaxVehicles::get().is_power_of_two(), "MaxVehicles must be a power of two");
 			assert!(T::MaxWinners::get() > 0, "a batch needs at least one winner");
 			assert!(T::HistoryDepth::get() > 0, "keep at least the last batch");
 			assert!(T::DailyCapKm::get() > 0, "a day's cap of 0 would weigh nothing");
+			assert!(T::MaxOperators::get() > 0, "operators commit the batches");
+			assert!(!T::CommitWindow::get().is_zero(), "operators need time to commit");
+			assert!(!T::ProofWindow::get().is_zero(), "winners need time to be proven");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -376,9 +417,9 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers a vehicle under `vehicle` (a hash of its VIN) for `owner`. It mines from
-		/// `activation` (milliseconds since the Unix epoch; now if `None`); its first accepted
-		/// reading is the baseline. Oracle operators and the admin only.
+		/// Registers a vehicle under `vehicle` (a keyed hash of its VIN) for `owner`. It mines
+		/// from `activation` (milliseconds since the Unix epoch; now if `None`). The admin only;
+		/// operators register by majority ([`Pallet::propose`]).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_vehicle())]
 		pub fn register_vehicle(
@@ -387,12 +428,13 @@ pub mod pallet {
 			owner: T::AccountId,
 			activation: Option<u64>,
 		) -> DispatchResult {
-			T::RegistrarOrigin::ensure_origin(origin)?;
-			Self::do_register(vehicle, owner, activation)
+			T::AdminOrigin::ensure_origin(origin)?;
+			let activation = activation.unwrap_or_else(T::Time::now);
+			Self::apply(Change::Register { vehicle, owner, activation }, None)
 		}
 
-		/// Passes a vehicle on to `new_owner` (a car sold): by its owner, an oracle or the admin.
-		/// Rewards of later payouts go to the new owner.
+		/// Passes a vehicle on to `new_owner` (a car sold): by its owner or the admin. Later
+		/// wins are paid to the new owner.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::transfer_vehicle())]
 		pub fn transfer_vehicle(
@@ -400,22 +442,21 @@ pub mod pallet {
 			vehicle: VehicleId,
 			new_owner: T::AccountId,
 		) -> DispatchResult {
-			let by = Self::owner_or_registrar(origin)?;
-			Self::do_transfer(vehicle, by, new_owner)
+			let by = Self::owner_or_admin(origin)?;
+			Self::apply(Change::Transfer { vehicle, to: new_owner }, by)
 		}
 
-		/// Deregisters a vehicle: by its owner, an oracle or the admin. Its weight leaves the draw
-		/// at once.
+		/// Deregisters a vehicle: by its owner or the admin. It takes part in no batch closing
+		/// after this, and a win of a batch in flight pays nobody.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::deregister_vehicle())]
 		pub fn deregister_vehicle(origin: OriginFor<T>, vehicle: VehicleId) -> DispatchResult {
-			let by = Self::owner_or_registrar(origin)?;
-			Self::do_deregister(vehicle, by)
+			let by = Self::owner_or_admin(origin)?;
+			Self::apply(Change::Deregister { vehicle }, by)
 		}
 
 		/// Sets a vehicle's behaviour factor (100% for a clean record, lower after traffic
-		/// violations or insurance claims): the kilometres it drives from now weigh that much.
-		/// Oracle operators and the admin only.
+		/// violations or insurance claims). The admin only; operators by majority.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::report_behaviour())]
 		pub fn report_behaviour(
@@ -423,37 +464,81 @@ pub mod pallet {
 			vehicle: VehicleId,
 			factor: Perbill,
 		) -> DispatchResult {
-			T::RegistrarOrigin::ensure_origin(origin)?;
-			Self::do_report_behaviour(vehicle, factor)
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::apply(Change::Behaviour { vehicle, factor }, None)
 		}
 
-		/// Feeds the odometers an oracle operator's off-chain worker read from the telematics
-		/// service (see [`FeedPayload`]), signed with the operator's oracle key. Sent as a
-		/// fee-free authorized transaction: valid only with a current operator's signature and
-		/// continuing from its [`FeedCursor`], which it moves to `upto`.
+		/// Commits an operator's root of a batch's weights, signed with its oracle key over the
+		/// chain's genesis hash. Fee-free, authorized: valid only from a current operator, once
+		/// per batch, while the batch takes commitments. When a majority committed the identical
+		/// root, it is the batch's.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::submit_feed(feed.values.len() as u32))]
-		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_feed())]
-		#[pallet::authorize(Pallet::<T>::authorize_feed)]
-		pub fn submit_feed(
+		#[pallet::weight(T::WeightInfo::commit(T::MaxOperators::get()))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_commit())]
+		#[pallet::authorize(Pallet::<T>::authorize_commit)]
+		pub fn commit(
 			origin: OriginFor<T>,
-			feed: FeedPayload<T::OracleId, T::MaxFeed>,
+			payload: CommitmentPayload<T::OracleId>,
 			signature: <T::OracleId as RuntimeAppPublic>::Signature,
 		) -> DispatchResult {
 			ensure_authorized(origin)?;
 			// Checked with the signature when the transaction was authorized.
 			let _ = signature;
-			Self::do_submit_feed(feed)
+			Self::do_commit(payload)
+		}
+
+		/// Proves that `leaf` (a vehicle and its weight, with its leaf salt) owns the point of
+		/// `slot` of `batch`, by its inclusion proof in the batch's accepted root, and pays the
+		/// vehicle's owner. Fee-free for anyone when the proof verifies; the operators' workers
+		/// send every winner's proof by themselves.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::claim(proof.siblings.len() as u32))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_claim(proof.siblings.len() as u32))]
+		#[pallet::authorize(Pallet::<T>::authorize_claim)]
+		pub fn claim(
+			origin: OriginFor<T>,
+			batch: BatchIndex,
+			slot: u32,
+			leaf: Leaf,
+			leaf_salt: Salt,
+			proof: Proof,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			Self::do_claim(batch, slot, leaf, leaf_salt, proof)
+		}
+
+		/// An operator's vote for a registry change, signed with its oracle key over the chain's
+		/// genesis hash. Fee-free, authorized: valid only from a current operator, once per
+		/// change, for a change that would change something. A majority's identical votes apply
+		/// it.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::propose(T::MaxOperators::get()))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_propose())]
+		#[pallet::authorize(Pallet::<T>::authorize_propose)]
+		pub fn propose(
+			origin: OriginFor<T>,
+			payload: ProposalPayload<T::OracleId, T::AccountId>,
+			signature: <T::OracleId as RuntimeAppPublic>::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
+			let operator = payload.operator.into_account();
+			Self::do_propose(operator, payload.change)
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// `None` for an oracle or the admin, the signer otherwise.
-		fn owner_or_registrar(origin: OriginFor<T>) -> Result<Option<T::AccountId>, DispatchError> {
-			match T::RegistrarOrigin::try_origin(origin) {
+		/// `None` for the admin, the signer otherwise.
+		fn owner_or_admin(origin: OriginFor<T>) -> Result<Option<T::AccountId>, DispatchError> {
+			match T::AdminOrigin::try_origin(origin) {
 				Ok(_) => Ok(None),
 				Err(origin) => Ok(Some(ensure_signed(origin)?)),
 			}
+		}
+
+		/// The chain's genesis hash: what every signed payload is bound to.
+		pub fn genesis_hash() -> T::Hash {
+			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 		}
 	}
 }

@@ -1,17 +1,22 @@
-//! A test runtime: System, Timestamp, Balances, Stone (the real pools and batches), oracle
-//! membership, the oracle and Mileage, with small numbers.
+//! A test runtime: System, Timestamp, Balances, Stone (the real pools and batches) and Mileage,
+//! with a settable operator set and block randomness, and helpers that build operators' trees.
 
+use codec::Encode;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{EitherOfDiverse, Hooks, Randomness},
-	weights::WeightMeter,
-	PalletId,
+	traits::{Authorize, ConstU32, Hooks, SortedMembers},
+	weights::Weight,
 };
-use frame_system::{EnsureRoot, EnsureSignedBy};
+use frame_system::EnsureRoot;
 use sp_core::H256;
-use sp_runtime::{testing::UintAuthorityId, BuildStorage, Perbill};
+use sp_runtime::{
+	testing::{TestSignature, UintAuthorityId},
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	BuildStorage, Perbill, RuntimeAppPublic,
+};
+use valley_merkle_sum::Tree;
 
-use crate::{self as pallet_mileage, Km, VehicleId, DAY_MS};
+use crate::{self as pallet_mileage, types::*, Call};
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -43,10 +48,6 @@ mod runtime {
 	#[runtime::pallet_index(3)]
 	pub type Stone = pallet_stone;
 	#[runtime::pallet_index(4)]
-	pub type OracleMembership = pallet_membership;
-	#[runtime::pallet_index(5)]
-	pub type Oracle = pallet_oracle;
-	#[runtime::pallet_index(6)]
 	pub type Mileage = pallet_mileage;
 }
 
@@ -71,32 +72,30 @@ impl pallet_timestamp::Config for Test {}
 pub const GENESIS_MS: u64 = 20_000 * DAY_MS;
 /// One block every six seconds, as on IM Valley.
 pub const BLOCK_MS: u64 = 6_000;
-/// A batch every two blocks.
-pub const BATCH_MS: u64 = 12_000;
+/// A batch every ten blocks.
+pub const BATCH_MS: u64 = 60_000;
 /// Each batch hands out 600 (no halving within a test).
 pub const REWARD: Balance = 600;
-/// The oracle operators.
-pub const ORACLE_A: AccountId = 10;
-pub const ORACLE_B: AccountId = 11;
-pub const ORACLE_C: AccountId = 12;
+/// Blocks to commit, and to prove.
+pub const COMMIT_WINDOW: u64 = 3;
+pub const PROOF_WINDOW: u64 = 3;
 /// Owners.
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;
 pub const CHARLIE: AccountId = 3;
+/// The salt of every batch in these tests.
+pub const SALT: Salt = [7u8; 32];
 
 parameter_types! {
 	pub const MiningCap: Balance = 1_000_000_000_000;
 	pub const EducationCap: Balance = 1_000;
-	pub const OraclePalletId: PalletId = PalletId(*b"vl/oracl");
-	/// Readings older than an hour do not count towards the median.
-	pub const ReadingsExpireIn: u64 = 3_600_000;
 	pub static Capacity: u32 = 16;
-	pub static Share: Perbill = Perbill::from_percent(50);
+	pub static WinnerShareOf: Perbill = Perbill::from_percent(50);
 	pub static Seed: u64 = 0;
-	/// How many blocks before the current one the test randomness claims to be known.
-	pub static RandomnessLag: u64 = 0;
-	/// Chain time skipped by [`jump`].
-	pub static Skipped: u64 = 0;
+	/// The current oracle operators, sorted.
+	pub static OperatorSet: Vec<AccountId> = vec![10, 11, 12];
+	/// Blocks whose randomness the beacon does not know.
+	pub static Unknown: Vec<u64> = vec![];
 }
 
 impl pallet_stone::Config for Test {
@@ -106,77 +105,27 @@ impl pallet_stone::Config for Test {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MiningCap = MiningCap;
 	type EducationCap = EducationCap;
-	// Nothing reserves in the educational pool here.
 	type EducationReservations = ();
 	type WeightInfo = ();
 }
 
-impl pallet_membership::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type AddOrigin = EnsureRoot<AccountId>;
-	type RemoveOrigin = EnsureRoot<AccountId>;
-	type SwapOrigin = EnsureRoot<AccountId>;
-	type ResetOrigin = EnsureRoot<AccountId>;
-	type PrimeOrigin = EnsureRoot<AccountId>;
-	type MembershipInitialized = ();
-	type MembershipChanged = Oracle;
-	type MaxMembers = frame_support::traits::ConstU32<8>;
-	type WeightInfo = ();
-}
-
-impl pallet_oracle::Config for Test {
-	type OnNewData = Mileage;
-	type CombineData = pallet_oracle::DefaultCombineData<
-		Test,
-		frame_support::traits::ConstU32<1>,
-		ReadingsExpireIn,
-	>;
-	type Time = Timestamp;
-	type OracleKey = VehicleId;
-	type OracleValue = Km;
-	type PalletId = OraclePalletId;
-	type Members = OracleMembership;
-	type WeightInfo = ();
-	type MaxHasDispatchedSize = frame_support::traits::ConstU32<8>;
-	type MaxFeedValues = frame_support::traits::ConstU32<10>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = ();
-}
-
-pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
-
-impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extension = ();
-	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
-		Extrinsic::new_transaction(call, extension)
+/// The operators: [`OperatorSet`].
+pub struct Operators;
+impl SortedMembers<AccountId> for Operators {
+	fn sorted_members() -> Vec<AccountId> {
+		let mut set = OperatorSet::get();
+		set.sort();
+		set
 	}
 }
 
-impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_extension() {}
-}
-
-/// The block's randomness: a hash of the test seed, the subject and the block number.
+/// The beacon: each block's randomness is a hash of the seed and the block number, known from
+/// that block on (unless listed in [`Unknown`]).
 pub struct TestRandomness;
-impl Randomness<H256, u64> for TestRandomness {
-	fn random(subject: &[u8]) -> (H256, u64) {
-		let now = System::block_number();
-		let hash = sp_io::hashing::blake2_256(&codec::Encode::encode(&(Seed::get(), subject, now)));
-		(H256(hash), now.saturating_sub(RandomnessLag::get()))
+impl valley_primitives::BlockRandomness<u64, H256> for TestRandomness {
+	fn randomness_of(block: u64) -> Option<H256> {
+		(block <= System::block_number() && !Unknown::get().contains(&block))
+			.then(|| H256(sp_io::hashing::blake2_256(&(Seed::get(), block).encode())))
 	}
 }
 
@@ -185,20 +134,21 @@ impl pallet_mileage::Config for Test {
 	type Payout = Stone;
 	type Time = Timestamp;
 	type Randomness = TestRandomness;
-	type Odometers = Oracle;
-	type RegistrarOrigin =
-		EitherOfDiverse<EnsureRoot<AccountId>, EnsureSignedBy<OracleMembership, AccountId>>;
-	type MaxVehicles = Capacity;
-	type DailyCapKm = frame_support::traits::ConstU32<500>;
-	type MaxSpeedKmh = frame_support::traits::ConstU32<200>;
-	type ToleranceKm = frame_support::traits::ConstU32<2>;
-	type WinnerShare = Share;
-	type MaxWinners = frame_support::traits::ConstU32<3>;
-	type HistoryDepth = frame_support::traits::ConstU32<5>;
+	type AdminOrigin = EnsureRoot<AccountId>;
 	type OracleId = UintAuthorityId;
-	type Operators = OracleMembership;
-	type Feeder = Oracle;
-	type MaxFeed = frame_support::traits::ConstU32<10>;
+	type Operators = Operators;
+	type MaxOperators = ConstU32<9>;
+	type MaxVehicles = Capacity;
+	type DailyCapKm = ConstU32<500>;
+	type MaxSpeedKmh = ConstU32<200>;
+	type ToleranceKm = ConstU32<2>;
+	type WinnerShare = WinnerShareOf;
+	type MaxWinners = ConstU32<3>;
+	type CommitWindow = frame_support::traits::ConstU64<COMMIT_WINDOW>;
+	type ProofWindow = frame_support::traits::ConstU64<PROOF_WINDOW>;
+	type ProposalLifetime = frame_support::traits::ConstU64<5>;
+	type MaxProposalsPerOperator = ConstU32<2>;
+	type HistoryDepth = ConstU32<5>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;
@@ -207,53 +157,24 @@ impl pallet_mileage::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<Balance> for BenchHelper {
-	fn feed(vehicle: VehicleId, odometer: Km) {
-		use pallet_oracle::DataFeeder;
-		Oracle::feed_value(None, vehicle, odometer).unwrap();
+impl crate::BenchmarkHelper<AccountId, UintAuthorityId, Balance> for BenchHelper {
+	fn take_on(amount: Balance) {
+		pallet_stone::Outstanding::<Test>::mutate(|o| *o += amount);
 	}
-	fn take_on() -> Balance {
-		pallet_stone::Outstanding::<Test>::put(REWARD);
-		REWARD
+	fn operators(n: u32) -> Vec<UintAuthorityId> {
+		let set: Vec<AccountId> = (0..n as u64).map(|i| 1_000 + i).collect();
+		OperatorSet::set(set.clone());
+		set.into_iter().map(UintAuthorityId).collect()
 	}
-	fn set_time(now: u64) {
-		Timestamp::set_timestamp(now);
-	}
-	fn heaviest_feed(n: u32) -> Vec<(VehicleId, Km)> {
-		let now = <Timestamp as frame_support::traits::Time>::now();
-		(0..n)
-			.map(|i| {
-				let id = H256::from_low_u64_be(0xfeed_0000 + i as u64);
-				frame_support::assert_ok!(Mileage::do_register(id, 100 + i as u64, Some(0)));
-				pallet_mileage::Vehicles::<Test>::mutate(id, |v| {
-					v.as_mut().unwrap().last_reading =
-						Some(pallet_mileage::Reading { odometer: 1_000, at: now })
-				});
-				(id, 1_001)
-			})
-			.collect()
-	}
+	fn set_randomness(_block: u32, _randomness: [u8; 32]) {}
 }
 
 #[derive(Default)]
-pub struct ExtBuilder {
-	oracles: Option<Vec<AccountId>>,
-}
+pub struct ExtBuilder;
 
 impl ExtBuilder {
-	pub fn oracles(mut self, oracles: Vec<AccountId>) -> Self {
-		self.oracles = Some(oracles);
-		self
-	}
-
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-		pallet_balances::GenesisConfig::<Test> {
-			balances: vec![(ORACLE_A, 100), (ORACLE_B, 100), (ORACLE_C, 100)],
-			..Default::default()
-		}
-		.assimilate_storage(&mut storage)
-		.unwrap();
 		pallet_stone::GenesisConfig::<Test> {
 			schedule: pallet_stone::ScheduleParams {
 				start: GENESIS_MS,
@@ -265,12 +186,6 @@ impl ExtBuilder {
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
-		pallet_membership::GenesisConfig::<Test> {
-			members: self.oracles.unwrap_or(vec![ORACLE_A]).try_into().unwrap(),
-			..Default::default()
-		}
-		.assimilate_storage(&mut storage)
-		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			System::set_block_number(1);
@@ -279,33 +194,40 @@ impl ExtBuilder {
 		ext
 	}
 
-	/// Runs `test`, then checks the invariants of Mileage and Stone.
+	/// Runs `test`, then checks the invariants of Mileage and Stone (and that Stone owes
+	/// exactly what the batches in flight still hold).
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			test();
-			Mileage::do_try_state().expect("mileage invariants hold");
-			Stone::do_try_state().expect("stone invariants hold");
+			check_invariants();
 		});
 	}
 }
 
-/// Chain time of block `n`.
-pub fn time_of(n: u64) -> u64 {
-	GENESIS_MS + n * BLOCK_MS + Skipped::get()
+/// Both pallets' `try_state` and the cross-pallet invariant: the Stones the mining pool owes are
+/// what the batches in flight still hold.
+pub fn check_invariants() {
+	Mileage::do_try_state().expect("mileage invariants hold");
+	Stone::do_try_state().expect("stone invariants hold");
+	assert_eq!(pallet_stone::Outstanding::<Test>::get(), Mileage::owed(), "owed ≠ in flight");
 }
 
-/// Ends the block and runs the next one's hooks as the executive does: `on_initialize` (batches
-/// close on the previous block's time), the timestamp inherent, `on_poll` (draws), and the
-/// mileage pallet's `on_finalize` (pays what was drawn).
+/// Chain time of block `n`.
+pub fn time_of(n: u64) -> u64 {
+	GENESIS_MS + n * BLOCK_MS
+}
+
+/// Ends the block and runs the next one as the executive does: `on_initialize` (Stone closes
+/// batches on the previous block's time, then Mileage), the timestamp inherent, `on_finalize`
+/// and `on_idle`.
 pub fn next_block() {
-	let now = System::block_number();
-	<Oracle as Hooks<u64>>::on_finalize(now);
-	System::set_block_number(now + 1);
-	Stone::on_initialize(now + 1);
-	Timestamp::set_timestamp(time_of(now + 1));
-	Mileage::on_poll(now + 1, &mut WeightMeter::new());
-	// The end of the block: what `on_poll` drew is paid.
-	Mileage::on_finalize(now + 1);
+	let now = System::block_number() + 1;
+	System::set_block_number(now);
+	Stone::on_initialize(now);
+	Mileage::on_initialize(now);
+	Timestamp::set_timestamp(time_of(now));
+	Mileage::on_idle(now, Weight::MAX);
+	Mileage::on_finalize(now);
 }
 
 /// Advances `n` blocks.
@@ -315,11 +237,17 @@ pub fn run_blocks(n: u64) {
 	}
 }
 
-/// Jumps chain time forward by `ms` within the current block, as after a stall (the next blocks
-/// close the overdue batches one per block).
-pub fn jump(ms: u64) {
-	Skipped::mutate(|s| *s += ms);
-	Timestamp::set_timestamp(time_of(System::block_number()));
+/// Runs blocks until a batch is in flight and committing; returns it.
+pub fn run_to_close() -> BatchIndex {
+	for _ in 0..20 {
+		next_block();
+		if let Some(b) = crate::InFlight::<Test>::get().last().copied().filter(|b| {
+			matches!(crate::Batches::<Test>::get(b).map(|r| r.phase), Some(BatchPhase::Committing))
+		}) {
+			return b;
+		}
+	}
+	panic!("no batch closed");
 }
 
 /// A vehicle id.
@@ -337,13 +265,100 @@ pub fn register(n: u8, owner: AccountId) {
 	));
 }
 
-/// Feeds odometers as `operator`.
-pub fn feed(
+/// The tree of `weights` (vehicle, weight), in any order.
+pub fn tree(weights: &[(u8, u64)]) -> Tree {
+	let mut leaves: Vec<([u8; 32], u64)> =
+		weights.iter().filter(|(_, w)| *w > 0).map(|(n, w)| (vid(*n).0, *w)).collect();
+	leaves.sort();
+	Tree::from_sorted(SALT, leaves).unwrap()
+}
+
+/// Operator `operator`'s commitment call for `batch`, signed over the genesis hash.
+pub fn commit_call(operator: AccountId, batch: BatchIndex, commitment: Commitment) -> Call<Test> {
+	commit_call_for(operator, batch, commitment, Mileage::genesis_hash())
+}
+
+/// The same, signed over `genesis` (another chain's).
+pub fn commit_call_for(
 	operator: AccountId,
-	readings: &[(u8, Km)],
-) -> frame_support::dispatch::DispatchResultWithPostInfo {
-	let values: Vec<(VehicleId, Km)> = readings.iter().map(|(n, km)| (vid(*n), *km)).collect();
-	Oracle::feed_values(RuntimeOrigin::signed(operator), values.try_into().unwrap())
+	batch: BatchIndex,
+	commitment: Commitment,
+	genesis: H256,
+) -> Call<Test> {
+	let payload = CommitmentPayload { operator: UintAuthorityId(operator), batch, commitment };
+	let signature = sign(operator, &signed_message(COMMIT_TAG, &genesis, &payload));
+	Call::commit { payload, signature }
+}
+
+/// Operator `operator`'s proposal call of `change`.
+pub fn propose_call(operator: AccountId, change: Change<AccountId>) -> Call<Test> {
+	let payload = ProposalPayload { operator: UintAuthorityId(operator), change };
+	let signature = sign(operator, &signed_message(PROPOSE_TAG, &Mileage::genesis_hash(), &payload));
+	Call::propose { payload, signature }
+}
+
+fn sign(operator: AccountId, message: &[u8]) -> TestSignature {
+	UintAuthorityId(operator).sign(&message).unwrap()
+}
+
+/// The claim of `slot` of `batch` by leaf `index` of `tree`.
+pub fn claim_call(batch: BatchIndex, slot: u32, tree: &Tree, index: u64) -> Call<Test> {
+	Call::claim {
+		batch,
+		slot,
+		leaf: tree.leaf(index).unwrap(),
+		leaf_salt: tree.leaf_salt(index).unwrap(),
+		proof: tree.proof(index).unwrap(),
+	}
+}
+
+/// The leaf of `tree` that owns `point`.
+pub fn leaf_at(tree: &Tree, point: u64) -> u64 {
+	let mut start = 0;
+	for index in 0..tree.len() {
+		let weight = tree.leaf(index).unwrap().weight;
+		if point < start + weight {
+			return index;
+		}
+		start += weight;
+	}
+	panic!("point {point} beyond the total");
+}
+
+/// The pool's verdict on `call`.
+pub fn authorize(call: &Call<Test>) -> Result<(), InvalidTransaction> {
+	match call.authorize(TransactionSource::External) {
+		Some(Ok(_)) => Ok(()),
+		Some(Err(TransactionValidityError::Invalid(i))) => Err(i),
+		Some(Err(other)) => panic!("unexpected {other:?}"),
+		None => panic!("an authorized call"),
+	}
+}
+
+/// Authorizes `call` as the pool does, then dispatches it as a block does.
+pub fn submit(call: Call<Test>) -> sp_runtime::DispatchResult {
+	authorize(&call).map_err(|e| sp_runtime::DispatchError::Other(e.into()))?;
+	dispatch(call)
+}
+
+/// Dispatches an authorized `call` as a block does (no pool check).
+pub fn dispatch(call: Call<Test>) -> sp_runtime::DispatchResult {
+	use frame_support::traits::UnfilteredDispatchable;
+	call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
+		.map(|_| ())
+		.map_err(|e| e.error)
+}
+
+/// The slots of `batch` that are open, with their points.
+pub fn open_slots(batch: BatchIndex) -> Vec<(u32, u64)> {
+	let mut slots: Vec<(u32, u64)> = crate::Slots::<Test>::iter_prefix(batch)
+		.filter_map(|(slot, state)| match state {
+			SlotState::Open { point } => Some((slot, point)),
+			_ => None,
+		})
+		.collect();
+	slots.sort();
+	slots
 }
 
 /// The Mileage events so far.

@@ -1,48 +1,45 @@
-//! The rules of mileage mining as pure functions: which readings are plausible, what kilometres
-//! weigh, how many winners a batch has.
+//! The on-chain rules of mileage mining as pure functions: how many operators make a majority,
+//! how many winners a batch has. (The plausibility rules of readings are applied off chain, by
+//! every operator alike: `valley-operator`.)
 
 use sp_runtime::Perbill;
 
-use crate::types::{Km, Reading, RejectReason, HOUR_MS};
-
-/// The most a vehicle can plausibly have driven in `elapsed_ms` at `max_speed_kmh`, plus
-/// `tolerance` for readings taken a little apart by different operators.
-pub fn max_distance(elapsed_ms: u64, max_speed_kmh: Km, tolerance: Km) -> u64 {
-	let driven = (elapsed_ms as u128).saturating_mul(max_speed_kmh as u128) / HOUR_MS as u128;
-	(driven.min(u64::MAX as u128) as u64).saturating_add(tolerance as u64)
+/// How many of `operators` make a majority: ⌊K/2⌋ + 1.
+pub fn quorum(operators: u32) -> u32 {
+	operators / 2 + 1
 }
 
-/// Checks `odometer`, read at `now`, against the last accepted reading; returns the distance
-/// driven since (0 for the first reading, the baseline).
-pub fn check_reading(
-	last: Option<Reading>,
-	odometer: Km,
-	now: u64,
-	max_speed_kmh: Km,
-	tolerance: Km,
-) -> Result<Km, RejectReason> {
-	let Some(last) = last else { return Ok(0) };
-	let distance = odometer.checked_sub(last.odometer).ok_or(RejectReason::OdometerDecreased)?;
-	let elapsed = now.saturating_sub(last.at);
-	if distance as u64 > max_distance(elapsed, max_speed_kmh, tolerance) {
-		return Err(RejectReason::ImplausibleIncrement);
-	}
-	Ok(distance)
-}
-
-/// The weight that `distance` more kilometres add on a day that already has `km_before`: only
-/// kilometres up to the daily cap count, scaled by the behaviour factor.
-pub fn added_weight(km_before: Km, distance: Km, daily_cap: Km, behaviour: Perbill) -> u32 {
-	let before = behaviour.mul_floor(km_before.min(daily_cap));
-	let after = behaviour.mul_floor(km_before.saturating_add(distance).min(daily_cap));
-	after.saturating_sub(before)
-}
-
-/// How many winners a batch with `participants` draws: `share` of them rounded up, at least
-/// one, at most `max_winners`.
-pub fn winners_for(participants: u32, share: Perbill, max_winners: u32) -> u32 {
-	if participants == 0 {
+/// How many winners a batch with `leaves` vehicles of positive weight draws: `share` of them
+/// rounded up, at least one, at most `max_winners`.
+pub fn winners_for(leaves: u64, share: Perbill, max_winners: u32) -> u32 {
+	if leaves == 0 {
 		return 0;
 	}
-	share.mul_ceil(participants).max(1).min(max_winners).min(participants)
+	let leaves = leaves.min(u32::MAX as u64) as u32;
+	share.mul_ceil(leaves).max(1).min(max_winners).min(leaves)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_majority_is_more_than_half_of_the_current_operators() {
+		for (k, q) in [(0, 1), (1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (8, 5), (9, 5), (16, 9)] {
+			assert_eq!(quorum(k), q, "K = {k}");
+			// Two disjoint groups can never both reach it.
+			assert!(2 * quorum(k) > k);
+		}
+	}
+
+	#[test]
+	fn winners_are_a_share_of_the_leaves_within_bounds() {
+		let share = Perbill::from_percent(10);
+		for (leaves, winners) in
+			[(0, 0), (1, 1), (9, 1), (10, 1), (11, 2), (20, 2), (999, 100), (1_000, 100), (u64::MAX, 100)]
+		{
+			assert_eq!(winners_for(leaves, share, 100), winners, "{leaves} leaves");
+		}
+		assert_eq!(winners_for(5, Perbill::one(), 100), 5);
+	}
 }

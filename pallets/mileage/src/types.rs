@@ -1,82 +1,25 @@
-//! The mileage pallet's types and constants.
+//! The mileage pallet's types.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{
-	traits::{ConstU32, Get},
-	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
-};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
+pub use valley_merkle_sum::{Commitment, Leaf, LeafRange, Proof, Salt};
 pub use valley_primitives::BatchIndex;
 
-/// A vehicle's pseudonymous id: a hash of its VIN (never the VIN itself).
+/// A vehicle's pseudonymous id: a keyed hash of its VIN (the key is a secret of the car maker's
+/// telematics service), so that a VIN read off a car finds nothing on chain.
 pub type VehicleId = sp_core::H256;
-/// Kilometres (odometer readings, distances).
+/// Kilometres.
 pub type Km = u32;
-/// Days since the Unix epoch (chain time / 24 h).
-pub type Day = u32;
-/// A vehicle's position in the draw trees, from 1 to `MaxVehicles`.
-pub type Slot = u32;
 
-/// The window of a vehicle's weight: 720 hours, as 30 daily buckets.
-pub const WINDOW_DAYS: u32 = 30;
 /// One day of chain time, in milliseconds.
-pub const DAY_MS: u64 = 24 * HOUR_MS;
-/// One hour of chain time, in milliseconds.
-pub const HOUR_MS: u64 = 3_600_000;
+pub const DAY_MS: u64 = 24 * 3_600_000;
 
-/// The day that chain time `now` (milliseconds since the Unix epoch) falls in.
-pub fn day_of(now: u64) -> Day {
-	(now / DAY_MS).min(Day::MAX as u64) as Day
-}
-
-/// Whether `day` is inside the window that ends with `today`.
-pub fn in_window(day: Day, today: Day) -> bool {
-	day <= today && today - day < WINDOW_DAYS
-}
-
-/// An accepted odometer reading.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub struct Reading {
-	/// The odometer, in kilometres.
-	pub odometer: Km,
-	/// When it was accepted (or last confirmed), in milliseconds since the Unix epoch.
-	pub at: u64,
-}
-
-/// What a vehicle drove on one day.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub struct DayMileage {
-	/// The day.
-	pub day: Day,
-	/// Kilometres accepted that day.
-	pub km: Km,
-	/// What they add to the vehicle's weight: capped per day, scaled by the behaviour factor.
-	pub weight: u32,
-}
+/// The most batches in flight (closed, not yet finished) at once; a batch that closes while as
+/// many are in flight is not taken on and carries over.
+pub const MAX_IN_FLIGHT: u32 = 8;
 
 /// A registered vehicle.
 #[derive(
@@ -85,143 +28,174 @@ pub struct DayMileage {
 pub struct Vehicle<AccountId> {
 	/// Its current owner, who receives its rewards.
 	pub owner: AccountId,
-	/// When it starts mining, in milliseconds since the Unix epoch; readings before are refused.
+	/// When it starts mining, in milliseconds since the Unix epoch: kilometres driven before do
+	/// not count.
 	pub activation: u64,
-	/// Its position in the draw trees.
-	pub slot: Slot,
-	/// The behaviour factor (traffic violations, insurance claims) scaling the weight of the
-	/// kilometres it drives.
+	/// Its behaviour factor (traffic violations, insurance claims): its weight is scaled by it.
 	pub behaviour: Perbill,
-	/// The last accepted odometer reading; the first one is the baseline.
-	pub last_reading: Option<Reading>,
-	/// Its mileage per day, oldest first; days that left the window are dropped on the next
-	/// reading.
-	pub days: BoundedVec<DayMileage, ConstU32<WINDOW_DAYS>>,
+	/// When it was registered, in milliseconds since the Unix epoch.
+	pub registered_at: u64,
 }
 
-impl<AccountId> Vehicle<AccountId> {
-	/// Its weight on the days of the window that ends with `today`.
-	pub fn weights_in_window(&self, today: Day) -> impl Iterator<Item = (Day, u64)> + '_ {
-		self.days
-			.iter()
-			.filter(move |d| d.weight > 0 && in_window(d.day, today))
-			.map(|d| (d.day, d.weight as u64))
-	}
-
-	/// Its weight: the sum over the window that ends with `today`.
-	pub fn weight(&self, today: Day) -> u64 {
-		self.weights_in_window(today).map(|(_, w)| w).sum()
-	}
-
-	/// The last day on which it gained weight.
-	pub fn last_active_day(&self) -> Option<Day> {
-		self.days.iter().rev().find(|d| d.weight > 0).map(|d| d.day)
-	}
+/// A change of the vehicle registry, made by the admin, by a majority of the oracle operators
+/// proposing it identically, or (passing on and deregistering) by the vehicle's owner.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Change<AccountId> {
+	/// Registers `vehicle` for `owner`, mining from `activation` (ms since the Unix epoch).
+	Register { vehicle: VehicleId, owner: AccountId, activation: u64 },
+	/// Passes `vehicle` on to `to` (a car sold).
+	Transfer { vehicle: VehicleId, to: AccountId },
+	/// Deregisters `vehicle`: it no longer takes part from the next batch on.
+	Deregister { vehicle: VehicleId },
+	/// Sets `vehicle`'s behaviour factor.
+	Behaviour { vehicle: VehicleId, factor: Perbill },
 }
 
-/// A node of a day's draw tree (a Fenwick tree over vehicle slots). A node tagged with another
-/// day than the tree's holds a stale sum and reads as zero: a tree is emptied for a new day by
-/// changing its tag, without touching its nodes.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct TreeNode {
-	/// The day whose weights the sum counts.
-	pub day: Day,
-	/// The sum of the weights of the slots the node covers.
-	pub sum: u64,
-}
-
-impl TreeNode {
-	/// The node's sum in `day`'s tree: zero if it still counts an earlier day.
-	pub fn sum_on(&self, day: Day) -> u64 {
-		if self.day == day {
-			self.sum
-		} else {
-			0
+impl<AccountId> Change<AccountId> {
+	/// The vehicle the change is about.
+	pub fn vehicle(&self) -> VehicleId {
+		match self {
+			Change::Register { vehicle, .. } |
+			Change::Transfer { vehicle, .. } |
+			Change::Deregister { vehicle } |
+			Change::Behaviour { vehicle, .. } => *vehicle,
 		}
 	}
 }
 
-/// One day of the window, over all vehicles.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct DaySummary {
-	/// The day; an entry for another day than the one asked about counts as empty.
-	pub day: Day,
-	/// The weight all vehicles gained that day.
-	pub weight: u64,
-	/// How many vehicles gained weight last on this day.
-	pub last_active: u32,
-}
-
-/// The window's days, at `day % WINDOW_DAYS`.
-pub type WindowDays = [DaySummary; WINDOW_DAYS as usize];
-
-/// `day`'s entry of the window, unless its place still holds another day.
-pub fn day_entry(window: &mut WindowDays, day: Day) -> Option<&mut DaySummary> {
-	Some(&mut window[(day % WINDOW_DAYS) as usize]).filter(|entry| entry.day == day)
-}
-
-/// Why an odometer reading was refused.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub enum RejectReason {
-	/// No vehicle is registered under this id.
-	UnknownVehicle,
-	/// The vehicle's activation time has not come yet.
-	NotActive,
-	/// The odometer is below the last accepted reading.
-	OdometerDecreased,
-	/// The distance since the last accepted reading is more than the vehicle can have driven in
-	/// the time between them.
-	ImplausibleIncrement,
-}
-
-/// A closed batch whose winners are drawn in the same block's `on_poll`.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct PendingBatch<Balance, BlockNumber> {
-	/// The batch.
-	pub batch: BatchIndex,
-	/// What it hands out.
-	pub amount: Balance,
-	/// Vehicles with a positive weight when it closed.
-	pub participants: u32,
-	/// The day it closed on: the window drawn from ends with it.
-	pub day: Day,
-	/// The block in which it closed: the weights are those at its start, the randomness must be
-	/// of this block or later.
-	pub frozen_at: BlockNumber,
-}
-
-/// What a block's `on_poll` decided for the batch it took up; the same block's `on_finalize`
-/// carries it out (mints and events), so that the outcome is the block's own, never listed under
-/// one of its transactions.
+/// A registry change some operators proposed, waiting for a majority.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
-#[scale_info(skip_type_params(MaxWinners))]
-#[codec(mel_bound(AccountId: MaxEncodedLen, Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
-pub enum DrawOutcome<
+#[scale_info(skip_type_params(MaxOperators))]
+#[codec(mel_bound(AccountId: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+pub struct Proposal<AccountId, BlockNumber, MaxOperators>
+where
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
-	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
-	MaxWinners: Get<u32>,
-> {
-	/// Drawn: these vehicles won, each paid to the owner it had when drawn.
-	Drawn {
-		pending: PendingBatch<Balance, BlockNumber>,
-		winners: BoundedVec<(VehicleId, AccountId), MaxWinners>,
+	MaxOperators: frame_support::traits::Get<u32>,
+{
+	/// The change.
+	pub change: Change<AccountId>,
+	/// The operators who proposed it, in order.
+	pub voters: BoundedVec<AccountId, MaxOperators>,
+	/// The block from which it no longer counts.
+	pub expires: BlockNumber,
+}
+
+/// What an operator signs to commit a batch's root (with the chain's genesis hash: see
+/// [`signed_message`]).
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct CommitmentPayload<OracleId> {
+	/// The operator's oracle key.
+	pub operator: OracleId,
+	/// The batch.
+	pub batch: BatchIndex,
+	/// The root, total weight and leaf count of the operator's tree for the batch.
+	pub commitment: Commitment,
+}
+
+/// What an operator signs to propose a registry change (with the chain's genesis hash).
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct ProposalPayload<OracleId, AccountId> {
+	/// The operator's oracle key.
+	pub operator: OracleId,
+	/// The change.
+	pub change: Change<AccountId>,
+}
+
+/// The bytes an operator's key signs for `payload` on the chain with `genesis`: a domain tag,
+/// the genesis hash and the payload. A signature for another chain (or another kind of payload)
+/// is worth nothing here.
+pub fn signed_message<Payload: Encode, Hash: Encode>(
+	tag: &[u8; 16],
+	genesis: &Hash,
+	payload: &Payload,
+) -> alloc::vec::Vec<u8> {
+	(tag, genesis, payload).encode()
+}
+
+/// The domain tag of commitments.
+pub const COMMIT_TAG: &[u8; 16] = b"valley/mi/commit";
+/// The domain tag of registry proposals.
+pub const PROPOSE_TAG: &[u8; 16] = b"valley/mi/propos";
+
+/// Where a batch is in its life.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum BatchPhase<BlockNumber, Balance> {
+	/// Operators commit their roots until the batch's deadline.
+	Committing,
+	/// A majority committed `commitment` in block `at`; the points are drawn with the randomness
+	/// of the first block after it, in that block's `on_finalize`.
+	Accepted { commitment: Commitment, at: BlockNumber },
+	/// The points are drawn: proofs are taken until the batch's deadline.
+	Drawing {
+		/// The accepted root.
+		commitment: Commitment,
+		/// The seed of the points: the randomness of the block after the acceptance.
+		seed: [u8; 32],
+		/// How many winners the batch has: slots `0..winners`.
+		winners: u32,
+		/// Slots not yet won nor void.
+		open: u32,
+		/// The index of the next point drawn for a slot whose leaf had already won.
+		next_point: u32,
+		/// What each winner is paid.
+		per_winner: Balance,
+		/// What was paid so far.
+		paid: Balance,
 	},
-	/// Not drawn (no randomness after the freeze, or no weight): the amount carries over.
-	Deferred { batch: BatchIndex, amount: Balance },
+}
+
+/// A closed batch, in flight until its winners are proven or its deadline passes.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct BatchRecord<BlockNumber, Balance> {
+	/// What it hands out: its reward and what earlier batches carried over.
+	pub amount: Balance,
+	/// The block in which it closed: operators weigh the registry at its end.
+	pub closed_at: BlockNumber,
+	/// Its cut-off: the chain time at the start of `closed_at` (its parent's timestamp). The
+	/// readings the telematics service received by then count.
+	pub close_ms: u64,
+	/// The last block of the current phase: of committing, then of proving.
+	pub deadline: BlockNumber,
+	/// Its phase.
+	pub phase: BatchPhase<BlockNumber, Balance>,
+}
+
+/// One winning slot of a batch in the drawing phase.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum SlotState<AccountId> {
+	/// Waiting for the proof of the leaf that owns `point`.
+	Open { point: u64 },
+	/// Won by leaf `leaf_index`, `vehicle`, paid to `owner`.
+	Won { point: u64, leaf_index: u64, vehicle: VehicleId, owner: AccountId },
+	/// Nobody is paid for it (its vehicle left the registry, or its point kept landing in
+	/// leaves that had won already): its share carries over.
+	Void { point: u64 },
+}
+
+impl<AccountId> SlotState<AccountId> {
+	/// The point the slot stands for (its latest, after redraws).
+	pub fn point(&self) -> u64 {
+		match self {
+			SlotState::Open { point } | SlotState::Won { point, .. } | SlotState::Void { point } => {
+				*point
+			},
+		}
+	}
 }
 
 /// One winner of a batch: the vehicle, its owner at payout and what was paid (the runtime API's
@@ -238,45 +212,14 @@ pub struct BatchOutcome<AccountId, Balance, MaxWinners>
 where
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
-	MaxWinners: Get<u32>,
+	MaxWinners: frame_support::traits::Get<u32>,
 {
-	/// The block whose weights and randomness decided it.
+	/// The block in which it finished.
 	pub block: u32,
-	/// What was handed out; zero when nobody drove and the reward carried over.
+	/// The accepted root, if a majority committed one.
+	pub commitment: Option<Commitment>,
+	/// What was paid; the rest carried over.
 	pub amount: Balance,
-	/// Vehicles with a positive weight when it closed.
-	pub participants: u32,
-	/// The winners, in the order drawn.
+	/// The winners, in slot order.
 	pub winners: BoundedVec<Winner<AccountId, Balance>, MaxWinners>,
-}
-
-/// The readings an oracle operator's off-chain worker sends: the telematics service's readings
-/// after sequence number `after` up to and including `upto`, as each vehicle's latest odometer.
-/// Signed with the operator's oracle key ([`crate::crypto`]); the chain takes it only when
-/// `after` is the operator's [`crate::FeedCursor`], so that no reading is fed twice or skipped.
-#[derive(
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-#[scale_info(skip_type_params(MaxFeed))]
-pub struct FeedPayload<OracleId, MaxFeed>
-where
-	OracleId: Clone + PartialEq + Eq + core::fmt::Debug,
-	MaxFeed: Get<u32>,
-{
-	/// The operator's oracle key.
-	pub operator: OracleId,
-	/// The service's sequence number up to which earlier feeds went (the operator's cursor).
-	pub after: u64,
-	/// The sequence number of the last reading this feed covers: the operator's next cursor.
-	pub upto: u64,
-	/// Each vehicle's latest odometer in the readings covered.
-	pub values: BoundedVec<(VehicleId, Km), MaxFeed>,
 }

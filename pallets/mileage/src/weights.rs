@@ -6,20 +6,34 @@ use frame_support::weights::Weight;
 
 /// Weight functions of the mileage pallet.
 pub trait WeightInfo {
+	/// Registering a vehicle (the admin, or a majority's proposal applied).
 	fn register_vehicle() -> Weight;
+	/// Passing a vehicle on.
 	fn transfer_vehicle() -> Weight;
+	/// Deregistering a vehicle.
 	fn deregister_vehicle() -> Weight;
+	/// Setting a vehicle's behaviour factor.
 	fn report_behaviour() -> Weight;
-	/// One accepted odometer reading through the oracle's hook, on the longest path of a tree.
-	/// A reference figure (benchmarks/README.md): the runtime charges readings through
-	/// `pallet_oracle::feed_values`, whose benchmark includes this hook.
-	fn accept_reading() -> Weight;
-	/// Drawing and paying `n` winners in `on_poll`.
-	fn draw(n: u32) -> Weight;
-	/// An off-chain worker's feed of `n` vehicles' odometers, through the oracle.
-	fn submit_feed(n: u32) -> Weight;
-	/// Authorizing a feed: the operator, its cursor and the signature.
-	fn authorize_submit_feed() -> Weight;
+	/// An operator's commitment that brings the `k`-th identical one (acceptance), among `k` commitments.
+	fn commit(k: u32) -> Weight;
+	/// Authorizing a commitment: the operator, the batch and the signature.
+	fn authorize_commit() -> Weight;
+	/// A winner's proof with `d` siblings verified and paid.
+	fn claim(d: u32) -> Weight;
+	/// Authorizing a claim: verifying a proof with `d` siblings.
+	fn authorize_claim(d: u32) -> Weight;
+	/// An operator's proposal that brings a majority of `k` voters and applies the change.
+	fn propose(k: u32) -> Weight;
+	/// Authorizing a proposal: the operator, the change and the signature.
+	fn authorize_propose() -> Weight;
+	/// Pruning one expired proposal with `k` voters (`on_idle`).
+	fn prune_proposal(k: u32) -> Weight;
+	/// `on_initialize` looking over `n` batches in flight.
+	fn advance_batches(n: u32) -> Weight;
+	/// Finishing a batch with `w` slots and `k` commitments.
+	fn finish(w: u32, k: u32) -> Weight;
+	/// Drawing `w` points of an accepted batch (`on_finalize`).
+	fn draw_points(w: u32) -> Weight;
 }
 
 /// For tests: no weight.
@@ -36,16 +50,34 @@ impl WeightInfo for () {
 	fn report_behaviour() -> Weight {
 		Weight::zero()
 	}
-	fn accept_reading() -> Weight {
+	fn commit(_k: u32) -> Weight {
 		Weight::zero()
 	}
-	fn draw(_n: u32) -> Weight {
+	fn authorize_commit() -> Weight {
 		Weight::zero()
 	}
-	fn submit_feed(_n: u32) -> Weight {
+	fn claim(_d: u32) -> Weight {
 		Weight::zero()
 	}
-	fn authorize_submit_feed() -> Weight {
+	fn authorize_claim(_d: u32) -> Weight {
+		Weight::zero()
+	}
+	fn propose(_k: u32) -> Weight {
+		Weight::zero()
+	}
+	fn authorize_propose() -> Weight {
+		Weight::zero()
+	}
+	fn prune_proposal(_k: u32) -> Weight {
+		Weight::zero()
+	}
+	fn advance_batches(_n: u32) -> Weight {
+		Weight::zero()
+	}
+	fn finish(_w: u32, _k: u32) -> Weight {
+		Weight::zero()
+	}
+	fn draw_points(_w: u32) -> Weight {
 		Weight::zero()
 	}
 }

@@ -1,0 +1,250 @@
+//! The vehicle registry: changes by the admin, by owners, and by a majority of the operators'
+//! identical proposals, which expire in the order they were made.
+
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{SortedMembers, Time},
+	weights::WeightMeter,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	traits::{Hash, Saturating},
+	Perbill,
+};
+
+use crate::{pallet::*, rules, types::*, WeightInfo};
+
+impl<T: Config> Pallet<T> {
+	/// Checks that `change` would change something, and that `by` (the signer; `None` for the
+	/// admin or a majority) may make it. Changes nothing.
+	pub(crate) fn check_change(
+		change: &Change<T::AccountId>,
+		by: Option<&T::AccountId>,
+	) -> DispatchResult {
+		let vehicle = change.vehicle();
+		let current = Vehicles::<T>::get(vehicle);
+		if let Change::Register { .. } = change {
+			ensure!(current.is_none(), Error::<T>::AlreadyRegistered);
+			ensure!(VehicleCount::<T>::get() < T::MaxVehicles::get(), Error::<T>::TooManyVehicles);
+			return Ok(());
+		}
+		let v = current.ok_or(Error::<T>::UnknownVehicle)?;
+		if let Some(who) = by {
+			ensure!(*who == v.owner, Error::<T>::NotOwner);
+		}
+		match change {
+			Change::Transfer { to, .. } => ensure!(v.owner != *to, Error::<T>::SameOwner),
+			Change::Behaviour { factor, .. } => {
+				ensure!(v.behaviour != *factor, Error::<T>::NothingToChange)
+			},
+			Change::Register { .. } | Change::Deregister { .. } => {},
+		}
+		Ok(())
+	}
+
+	/// Applies `change`, made by `by` (the signer; `None` for the admin or a majority), or fails
+	/// changing nothing.
+	pub(crate) fn apply(change: Change<T::AccountId>, by: Option<T::AccountId>) -> DispatchResult {
+		Self::check_change(&change, by.as_ref())?;
+		match change {
+			Change::Register { vehicle, owner, activation } => {
+				Vehicles::<T>::insert(
+					vehicle,
+					Vehicle {
+						owner: owner.clone(),
+						activation,
+						behaviour: Perbill::one(),
+						registered_at: T::Time::now(),
+					},
+				);
+				VehiclesOf::<T>::insert(&owner, vehicle, ());
+				VehicleCount::<T>::mutate(|count| *count = count.saturating_add(1));
+				Self::deposit_event(Event::VehicleRegistered { vehicle, owner, activation });
+			},
+			Change::Transfer { vehicle, to } => {
+				let Some(mut v) = Vehicles::<T>::get(vehicle) else { return Ok(()) };
+				let from = core::mem::replace(&mut v.owner, to.clone());
+				Vehicles::<T>::insert(vehicle, v);
+				VehiclesOf::<T>::remove(&from, vehicle);
+				VehiclesOf::<T>::insert(&to, vehicle, ());
+				Self::deposit_event(Event::VehicleTransferred { vehicle, from, to });
+			},
+			Change::Deregister { vehicle } => {
+				let Some(v) = Vehicles::<T>::take(vehicle) else { return Ok(()) };
+				VehiclesOf::<T>::remove(&v.owner, vehicle);
+				VehicleCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+				Self::deposit_event(Event::VehicleDeregistered { vehicle, owner: v.owner });
+			},
+			Change::Behaviour { vehicle, factor } => {
+				Vehicles::<T>::mutate(vehicle, |v| {
+					if let Some(v) = v {
+						v.behaviour = factor;
+					}
+				});
+				Self::deposit_event(Event::BehaviourReported { vehicle, factor });
+			},
+		}
+		Ok(())
+	}
+
+	/// The hash a proposal of `change` is kept under.
+	pub fn proposal_hash(change: &Change<T::AccountId>) -> T::Hash {
+		T::Hashing::hash_of(change)
+	}
+
+	/// Whether `operator` may vote for `change` now: a current operator, a change that would
+	/// change something, not voted for yet, within its bound of waiting proposals.
+	pub(crate) fn check_vote(
+		operator: &T::AccountId,
+		change: &Change<T::AccountId>,
+	) -> Result<T::Hash, DispatchError> {
+		ensure!(T::Operators::contains(operator), Error::<T>::NotOperator);
+		Self::check_change(change, None)?;
+		let hash = Self::proposal_hash(change);
+		let now = frame_system::Pallet::<T>::block_number();
+		if let Some(p) = Proposals::<T>::get(hash).filter(|p| p.expires > now) {
+			ensure!(!p.voters.contains(operator), Error::<T>::AlreadyProposed);
+		}
+		ensure!(
+			OpenProposals::<T>::get(operator) < T::MaxProposalsPerOperator::get(),
+			Error::<T>::TooManyProposals
+		);
+		Ok(hash)
+	}
+
+	/// `operator`'s vote for `change`; applies it when a majority of the current operators voted
+	/// for it.
+	pub(crate) fn do_propose(
+		operator: T::AccountId,
+		change: Change<T::AccountId>,
+	) -> DispatchResult {
+		let hash = Self::check_vote(&operator, &change)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut proposal = match Proposals::<T>::get(hash) {
+			Some(p) if p.expires > now => p,
+			expired => {
+				// An expired proposal waiting to be pruned: its votes no longer count.
+				if let Some(p) = expired {
+					Self::release_votes(&p.voters);
+				}
+				let expires = now.saturating_add(T::ProposalLifetime::get());
+				let tail = ProposalQueueTail::<T>::get();
+				ProposalQueue::<T>::insert(tail, (hash, expires));
+				ProposalQueueTail::<T>::put(tail.saturating_add(1));
+				Proposal { change: change.clone(), voters: BoundedVec::new(), expires }
+			},
+		};
+		// Every voter is a current operator when voting, and the operators are at most
+		// `MaxOperators`; an operator removed since leaves its vote in until the proposal ends.
+		proposal.voters.try_push(operator.clone()).map_err(|_| Error::<T>::TooManyProposals)?;
+		OpenProposals::<T>::mutate(&operator, |open| *open = open.saturating_add(1));
+		let members = T::Operators::sorted_members();
+		let votes =
+			proposal.voters.iter().filter(|v| members.binary_search(v).is_ok()).count() as u32;
+		let needed = rules::quorum(members.len() as u32);
+		Self::deposit_event(Event::ChangeProposed {
+			operator,
+			proposal: hash,
+			change: change.clone(),
+			votes,
+			needed,
+		});
+		if votes < needed {
+			Proposals::<T>::insert(hash, proposal);
+			return Ok(());
+		}
+		Proposals::<T>::remove(hash);
+		Self::release_votes(&proposal.voters);
+		match frame_support::storage::with_storage_layer(|| Self::apply(change, None)) {
+			Ok(()) => Self::deposit_event(Event::ChangeApplied { proposal: hash }),
+			Err(error) => Self::deposit_event(Event::ChangeFailed { proposal: hash, error }),
+		}
+		Ok(())
+	}
+
+	fn release_votes(voters: &[T::AccountId]) {
+		for voter in voters {
+			OpenProposals::<T>::mutate_exists(voter, |open| {
+				*open = open.map(|n| n.saturating_sub(1)).filter(|n| *n > 0)
+			});
+		}
+	}
+
+	/// Removes proposals that expired, oldest first, while `remaining` weight allows
+	/// (`on_idle`).
+	pub(crate) fn prune_proposals(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+		let mut meter = WeightMeter::with_limit(remaining);
+		let head_weight = T::DbWeight::get().reads(2);
+		if meter.try_consume(head_weight).is_err() {
+			return meter.consumed();
+		}
+		let (mut head, tail) = (ProposalQueueHead::<T>::get(), ProposalQueueTail::<T>::get());
+		let start = head;
+		while head < tail {
+			if meter.try_consume(T::WeightInfo::prune_proposal(T::MaxOperators::get())).is_err() {
+				break;
+			}
+			let Some((hash, expires)) = ProposalQueue::<T>::get(head) else {
+				head.saturating_inc();
+				continue;
+			};
+			if expires > now {
+				break;
+			}
+			ProposalQueue::<T>::remove(head);
+			head.saturating_inc();
+			// A proposal applied meanwhile is gone; one made again after it expired has a later
+			// expiry and its own place in the queue.
+			if let Some(p) = Proposals::<T>::get(hash).filter(|p| p.expires == expires) {
+				Proposals::<T>::remove(hash);
+				Self::release_votes(&p.voters);
+				Self::deposit_event(Event::ProposalExpired { proposal: hash });
+			}
+		}
+		if head != start {
+			ProposalQueueHead::<T>::put(head);
+		}
+		meter.consumed()
+	}
+
+	/// The registry's invariants: owners' index and count agree with the vehicles; waiting
+	/// proposals are queued, and each operator's count of votes is its votes.
+	#[cfg(any(feature = "std", feature = "try-runtime"))]
+	pub(crate) fn registry_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let mut count = 0u32;
+		for (id, v) in Vehicles::<T>::iter() {
+			count += 1;
+			ensure!(VehiclesOf::<T>::contains_key(&v.owner, id), "owner index misses a vehicle");
+		}
+		ensure!(VehicleCount::<T>::get() == count, "vehicle count differs from the registry");
+		ensure!(count <= T::MaxVehicles::get(), "more vehicles than MaxVehicles");
+		ensure!(VehiclesOf::<T>::iter().count() as u32 == count, "owner index holds extra entries");
+		let mut votes: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let queued: alloc::collections::btree_set::BTreeSet<(T::Hash, BlockNumberFor<T>)> =
+			ProposalQueue::<T>::iter_values().collect();
+		for (hash, p) in Proposals::<T>::iter() {
+			ensure!(hash == Self::proposal_hash(&p.change), "a proposal under another hash");
+			ensure!(queued.contains(&(hash, p.expires)), "a proposal that never expires");
+			for voter in p.voters.iter() {
+				*votes.entry(voter.clone()).or_default() += 1;
+			}
+		}
+		ensure!(
+			OpenProposals::<T>::iter().collect::<BTreeMap<_, _>>() == votes,
+			"operators' open proposals differ from their votes"
+		);
+		ensure!(
+			votes.values().all(|open| *open <= T::MaxProposalsPerOperator::get()),
+			"an operator over its bound of proposals"
+		);
+		let (head, tail) = (ProposalQueueHead::<T>::get(), ProposalQueueTail::<T>::get());
+		ensure!(head <= tail, "the proposal queue's head passed its tail");
+		ensure!(
+			ProposalQueue::<T>::iter_keys().all(|at| at >= head && at < tail),
+			"a queued proposal outside the queue"
+		);
+		Ok(())
+	}
+}
