@@ -142,8 +142,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Builds and starts a full node; its oracle off-chain worker reads `telematics_url` if given
-/// (otherwise the URL stored by an earlier start, if any).
+/// Builds and starts a full node; with `telematics_url` it runs the oracle operator's worker
+/// (`crate::operator`) against that service.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
@@ -160,21 +160,6 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
-
-	if let Some(url) = telematics_url {
-		let mut storage = backend.offchain_storage().ok_or_else(|| {
-			ServiceError::Other("--telematics-url needs the node's offchain storage".into())
-		})?;
-		// Where the worker reads it (persistent offchain storage, as the
-		// `offchain_localStorageSet` RPC writes it).
-		sp_core::offchain::OffchainStorage::set(
-			&mut storage,
-			sp_core::offchain::STORAGE_PREFIX,
-			valley_runtime::TELEMATICS_URL_KEY,
-			url.as_bytes(),
-		);
-		log::info!("oracle off-chain worker reads the telematics service at {url}");
-	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -245,11 +230,30 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// An oracle operator's node: the worker that commits its roots of the batches' weights.
+	let operator = match telematics_url {
+		Some(url) => Some(
+			crate::operator::start(
+				client.clone(),
+				transaction_pool.clone(),
+				keystore_container.keystore(),
+				url,
+				&task_manager.spawn_handle(),
+			)
+			.map_err(ServiceError::Other)?,
+		),
+		None => None,
+	};
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				operator: operator.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -208,18 +208,47 @@ impl_runtime_apis! {
 	impl pallet_mileage_runtime_api::MileageApi<Block, pallet_mileage::VehicleId, AccountId, Balance>
 		for Runtime
 	{
-		fn vehicle_estimate(
+		fn vehicle(
 			vehicle: pallet_mileage::VehicleId,
-		) -> Option<pallet_mileage_runtime_api::VehicleEstimate<AccountId, Balance>> {
+		) -> Option<pallet_mileage_runtime_api::VehicleInfo<AccountId>> {
+			crate::Mileage::vehicle_info(vehicle)
+		}
+
+		fn vehicles(
+			after: Option<pallet_mileage::VehicleId>,
+			limit: u32,
+		) -> Vec<(pallet_mileage::VehicleId, pallet_mileage_runtime_api::VehicleInfo<AccountId>)> {
+			crate::Mileage::vehicles_page(after, limit)
+		}
+
+		fn share(
+			batch: u64,
+			leaf: pallet_mileage::Leaf,
+			leaf_salt: pallet_mileage::Salt,
+			proof: pallet_mileage::Proof,
+		) -> Result<pallet_mileage_runtime_api::Share<Balance>, pallet_mileage_runtime_api::ShareError> {
 			// The next batch hands out its own reward and what earlier batches carried over.
 			let info = crate::Stone::stone_info();
-			crate::Mileage::vehicle_estimate(vehicle, info.current_reward + info.carried_over)
+			crate::Mileage::share(batch, leaf, leaf_salt, proof, info.current_reward + info.carried_over)
+		}
+
+		fn batches() -> Vec<pallet_mileage_runtime_api::BatchStatus<AccountId, Balance>> {
+			crate::Mileage::batches_in_flight()
 		}
 
 		fn recent_batches(
 			count: u32,
 		) -> Vec<pallet_mileage_runtime_api::BatchDraw<pallet_mileage::VehicleId, AccountId, Balance>> {
 			crate::Mileage::recent_batches(count)
+		}
+
+		fn rules() -> pallet_mileage_runtime_api::Rules {
+			crate::Mileage::rules()
+		}
+
+		fn operators() -> Vec<AccountId> {
+			use frame_support::traits::SortedMembers;
+			crate::OracleMembership::sorted_members()
 		}
 	}
 

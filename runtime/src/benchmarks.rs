@@ -11,8 +11,8 @@ type BaselineBench = frame_benchmarking::baseline::Pallet<Runtime>;
 
 impl frame_benchmarking::baseline::Config for Runtime {}
 
-// `pallet_membership` (the oracle operators) uses its reference weights: its benchmarks need a
-// `MembershipChanged` that keeps a prime member, which `pallet_oracle` does not.
+// `pallet_membership` (the oracle operators) uses its reference weights: membership changes are
+// rare admin calls on a set of at most 16.
 // `frame_system`'s own benchmarks are left out: their `set_code` case embeds a 4 MB sample runtime in
 // our wasm. Its calls use the reference weights of `frame_system::weights::SubstrateWeight`.
 frame_benchmarking::define_benchmarks!(
@@ -22,7 +22,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_stone, Stone]
-	[pallet_oracle, Oracle]
 	[pallet_mileage, Mileage]
 	[pallet_beacon, Beacon]
 	[pallet_crystals, Crystals]

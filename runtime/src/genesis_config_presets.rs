@@ -105,8 +105,8 @@ fn dev_accounts() -> Vec<AccountId> {
 
 /// Development chains close a batch every two blocks, so that a batch closes within a minute of
 /// starting a node; the reward schedule is IM Valley's.
-/// The oracle operator of the development chains: Ferdie, endowed like every development account
-/// (a feed is charged up front and refunded when valid).
+/// The oracle operator of the development chain: Ferdie (its node needs Ferdie's `orcl` key:
+/// `scripts/start --dev` inserts it), alone a majority.
 pub const DEV_ORACLE: Sr25519Keyring = Sr25519Keyring::Ferdie;
 
 pub const DEV_BATCH_LENGTH_MS: u64 = 2 * crate::MILLI_SECS_PER_BLOCK;
@@ -162,11 +162,10 @@ fn development_chain_genesis(
 	)
 }
 
-/// The oracle operators of the local network: Ferdie and the nine validators, whose nodes run
-/// the oracle off-chain worker with their `//ValidatorN` key as oracle key (`scripts/start`).
+/// The oracle operators of the local network: the nine validators, whose nodes run the operator
+/// worker with their `//ValidatorN` key as oracle key (`scripts/start`): five make a majority.
 fn local_oracles() -> Vec<AccountId> {
-	let validators = VALIDATOR_KEYS.iter().map(|(sr25519, _)| AccountId::from(*sr25519));
-	core::iter::once(DEV_ORACLE.to_account_id()).chain(validators).collect()
+	VALIDATOR_KEYS.iter().map(|(sr25519, _)| AccountId::from(*sr25519)).collect()
 }
 
 fn im_valley_genesis() -> Value {

@@ -48,7 +48,6 @@ use sp_version::{runtime_version, RuntimeVersion};
 
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
-pub use pallet_mileage::offchain::URL_KEY as TELEMATICS_URL_KEY;
 pub use pallet_timestamp::Call as TimestampCall;
 #[cfg(any(feature = "std", test))]
 pub use sp_runtime::BuildStorage;
@@ -221,9 +220,6 @@ mod runtime {
 
 	#[runtime::pallet_index(9)]
 	pub type OracleMembership = pallet_membership;
-
-	#[runtime::pallet_index(10)]
-	pub type Oracle = pallet_oracle;
 
 	#[runtime::pallet_index(11)]
 	pub type Mileage = pallet_mileage;

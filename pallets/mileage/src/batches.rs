@@ -42,41 +42,30 @@ impl<T: Config> BatchDistributor<T::Balance> for Pallet<T> {
 	}
 }
 
-/// What `on_initialize` found to do in the batches in flight.
-enum Due {
-	/// Finish this batch (deadline passed, or every slot settled).
-	Finish(BatchIndex),
-	/// Nothing to finish.
-	Nothing,
-}
-
 impl<T: Config> Pallet<T> {
 	/// `on_initialize`: finishes at most one batch, and reserves the weight of drawing the points
 	/// of a batch accepted in an earlier block (drawn in `on_finalize`).
 	pub(crate) fn advance_batches(now: BlockNumberFor<T>) -> Weight {
 		let in_flight = InFlight::<T>::get();
 		let mut weight = T::WeightInfo::advance_batches(in_flight.len() as u32);
-		let mut due = Due::Nothing;
+		// The oldest batch whose deadline passed or whose slots are all settled.
+		let mut due = None;
 		let mut to_draw = false;
 		for batch in in_flight.iter() {
 			let Some(record) = Batches::<T>::get(batch) else { continue };
 			match record.phase {
 				BatchPhase::Committing if now > record.deadline => {
-					if let Due::Nothing = due {
-						due = Due::Finish(*batch);
-					}
+					due = due.or(Some(*batch));
 				},
 				BatchPhase::Drawing { open, .. } if open == 0 || now > record.deadline => {
-					if let Due::Nothing = due {
-						due = Due::Finish(*batch);
-					}
+					due = due.or(Some(*batch));
 				},
 				BatchPhase::Accepted { at, .. } if now > at => to_draw = true,
 				_ => {},
 			}
 		}
-		if let Due::Finish(batch) = due {
-			Self::finish(batch, now);
+		if let Some(batch) = due {
+			Self::finish(batch);
 			weight.saturating_accrue(T::WeightInfo::finish(
 				T::MaxWinners::get(),
 				T::MaxOperators::get(),
@@ -284,7 +273,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Ends a batch in flight: gives back what it did not pay, keeps its outcome, removes its
 	/// commitments, slots and winning leaves.
-	pub(crate) fn finish(batch: BatchIndex, now: BlockNumberFor<T>) {
+	pub(crate) fn finish(batch: BatchIndex) {
 		InFlight::<T>::mutate(|in_flight| in_flight.retain(|b| *b != batch));
 		let Some(record) = Batches::<T>::take(batch) else { return };
 		let _ = Commitments::<T>::clear_prefix(batch, T::MaxOperators::get(), None);
@@ -316,7 +305,6 @@ impl<T: Config> Pallet<T> {
 		if !rest.is_zero() {
 			let _ = T::Payout::give_back(batch, rest);
 		}
-		let _ = now;
 		Self::record(batch, commitment, paid, winners);
 	}
 

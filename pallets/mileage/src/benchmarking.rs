@@ -1,20 +1,21 @@
-//! Benchmarks of the mileage pallet, at their worst cases: the longest path through a draw tree
-//! (slot 1 climbs every level), vehicles with weight on every day of the window, and a draw of
-//! `MaxWinners` distinct winners paid to new accounts.
+//! Benchmarks of the mileage pallet at their worst cases: commitments and proposals that reach the
+//! majority after iterating every earlier one, proofs of every depth paid to new accounts, draws
+//! and finishes of `MaxWinners` slots.
 
-use codec::Encode;
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::TransactionSource,
-	traits::{EnsureOrigin, Get, SortedMembers, Time},
-	weights::WeightMeter,
+	traits::{Authorize, EnsureOrigin, Get},
+	weights::Weight,
 	BoundedVec,
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{IdentifyAccount, One},
+	traits::{IdentifyAccount, One, Saturating, Zero},
 	Perbill, RuntimeAppPublic,
 };
-use valley_primitives::BatchDistributor;
+use valley_merkle_sum::{Node, MAX_DEPTH};
 
 use crate::{pallet::*, rules, types::*, BenchmarkHelper};
 
@@ -25,66 +26,104 @@ fn vehicle(n: u32) -> VehicleId {
 	VehicleId::from(id)
 }
 
-fn registrar<T: Config>() -> T::RuntimeOrigin {
-	T::RegistrarOrigin::try_successful_origin().expect("the registrar origin can be built")
+fn admin<T: Config>() -> T::RuntimeOrigin {
+	T::AdminOrigin::try_successful_origin().expect("the admin origin can be built")
 }
 
-/// Registers vehicle `n` for a fresh owner, with a baseline reading.
-fn register<T: Config>(n: u32) -> VehicleId {
-	let id = vehicle(n);
+/// Registers vehicle `n` for a fresh owner.
+fn register<T: Config>(n: u32) -> (VehicleId, T::AccountId) {
 	let owner: T::AccountId = account("owner", n, 0);
-	Pallet::<T>::do_register(id, owner, Some(0)).expect("room in the trees");
-	Vehicles::<T>::mutate(id, |v| {
-		if let Some(v) = v {
-			v.last_reading = Some(Reading { odometer: 1_000, at: 0 });
-		}
-	});
-	id
+	let id = vehicle(n);
+	Pallet::<T>::apply(Change::Register { vehicle: id, owner: owner.clone(), activation: 0 }, None)
+		.expect("room in the registry");
+	(id, owner)
 }
 
-/// A day well into the chain's life, so that the window has 30 days behind it.
-const TODAY: Day = 20_000;
+/// The amount a batch in these benchmarks hands out.
+fn amount<T: Config>() -> T::Balance {
+	T::Balance::from(1_000_000_000u32)
+}
 
-/// Gives vehicle `id` `km` on each of the last `days` days of the window; the days before
-/// are kept with no weight, so that its record has its full size.
-fn drive<T: Config>(id: VehicleId, days: u32, km: Km) {
-	T::BenchmarkHelper::set_time(TODAY as u64 * DAY_MS);
-	let mut v = Vehicles::<T>::get(id).expect("registered");
-	for back in (0..WINDOW_DAYS).rev() {
-		let day = TODAY - back;
-		if back < days {
-			Pallet::<T>::add_distance(&mut v, day, km);
+/// A batch in flight in `phase`, its amount owed by the payout.
+fn batch_in<T: Config>(batch: BatchIndex, phase: BatchPhase<BlockNumberFor<T>, T::Balance>) {
+	let now = frame_system::Pallet::<T>::block_number();
+	T::BenchmarkHelper::take_on(amount::<T>());
+	Batches::<T>::insert(
+		batch,
+		BatchRecord {
+			amount: amount::<T>(),
+			closed_at: now,
+			close_ms: 0,
+			deadline: now.saturating_add(100u32.into()),
+			phase,
+		},
+	);
+	InFlight::<T>::mutate(|in_flight| in_flight.try_push(batch).expect("room in flight"));
+}
+
+/// A leaf with `depth` siblings at index 0 of a tree of `2^depth` leaves, its commitment and the
+/// pieces of its proof: point 0 falls in it.
+fn deep_leaf(depth: u32) -> (Commitment, Leaf, Salt, Proof) {
+	let leaf = Leaf { vehicle: vehicle(7).0, weight: 1_000 };
+	let salt = [3u8; 32];
+	let mut node = Node::leaf(&salt, &leaf.vehicle, leaf.weight);
+	let mut siblings = Vec::new();
+	for level in 0..depth {
+		let sibling = Node { hash: [level as u8 + 1; 32], sum: 1_000 << level.min(20) };
+		node = Node::parent(&node, &sibling).expect("sums fit");
+		siblings.push(sibling);
+	}
+	let commitment = Commitment { root: node.hash, total: node.sum, count: 1u64 << depth };
+	let proof = Proof { leaf_index: 0, siblings: BoundedVec::truncate_from(siblings) };
+	(commitment, leaf, salt, proof)
+}
+
+/// A batch drawing `winners` slots of `commitment`, every slot's point 0.
+fn drawing<T: Config>(batch: BatchIndex, commitment: Commitment, winners: u32) {
+	let per_winner = amount::<T>() / T::Balance::from(winners.max(1));
+	batch_in::<T>(
+		batch,
+		BatchPhase::Drawing {
+			commitment,
+			seed: [5u8; 32],
+			winners,
+			open: winners,
+			next_point: winners,
+			per_winner,
+			paid: Zero::zero(),
+		},
+	);
+	for slot in 0..winners {
+		Slots::<T>::insert(batch, slot, SlotState::Open { point: 0 });
+	}
+}
+
+/// The smallest leaf count that draws `winners` winners.
+fn leaves_for<T: Config>(winners: u32) -> u64 {
+	let (mut low, mut high) = (1u64, u64::MAX / 2);
+	while low < high {
+		let mid = low + (high - low) / 2;
+		if rules::winners_for(mid, T::WinnerShare::get(), T::MaxWinners::get()) >= winners {
+			high = mid;
 		} else {
-			let _ = v.days.try_push(DayMileage { day, km: 0, weight: 0 });
+			low = mid + 1;
 		}
 	}
-	Vehicles::<T>::insert(id, v);
+	low
 }
 
-/// A new oracle operator's key, its account made an operator.
-fn operator<T: Config>() -> (T::OracleId, T::AccountId) {
-	let key = T::OracleId::generate_pair(None);
-	let account = key.clone().into_account();
-	if !T::Operators::contains(&account) {
-		T::Operators::add(&account);
-	}
-	(key, account)
+fn commitment_call<T: Config>(key: &T::OracleId, batch: BatchIndex, commitment: Commitment) -> Call<T> {
+	let payload = CommitmentPayload { operator: key.clone(), batch, commitment };
+	let message = signed_message(COMMIT_TAG, &Pallet::<T>::genesis_hash(), &payload);
+	let signature = key.sign(&message).expect("the key is in the keystore");
+	Call::commit { payload, signature }
 }
 
-/// A signed feed of `values` from `key`'s first cursor.
-fn signed_feed<T: Config>(
-	key: &T::OracleId,
-	values: alloc::vec::Vec<(VehicleId, Km)>,
-) -> (FeedPayload<T::OracleId, T::MaxFeed>, <T::OracleId as RuntimeAppPublic>::Signature) {
-	let upto = values.len() as u64 + 7;
-	let feed = FeedPayload {
-		operator: key.clone(),
-		after: 0,
-		upto,
-		values: BoundedVec::truncate_from(values),
-	};
-	let signature = key.sign(&feed.encode()).expect("the keystore signs with a key it made");
-	(feed, signature)
+fn proposal_call<T: Config>(key: &T::OracleId, change: Change<T::AccountId>) -> Call<T> {
+	let payload = ProposalPayload { operator: key.clone(), change };
+	let message = signed_message(PROPOSE_TAG, &Pallet::<T>::genesis_hash(), &payload);
+	let signature = key.sign(&message).expect("the key is in the keystore");
+	Call::propose { payload, signature }
 }
 
 #[benchmarks]
@@ -92,152 +131,272 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn register_vehicle() {
-		// A freed slot to take: the longer of the two paths.
-		let first = register::<T>(1);
-		Pallet::<T>::do_deregister(first, None).unwrap();
-		let owner: T::AccountId = account("owner", 2, 0);
+	fn register_vehicle() -> Result<(), BenchmarkError> {
+		let owner: T::AccountId = account("owner", 0, 0);
+		let origin = admin::<T>();
 
 		#[extrinsic_call]
-		_(registrar::<T>() as T::RuntimeOrigin, vehicle(2), owner, None);
+		_(origin as T::RuntimeOrigin, vehicle(0), owner.clone(), Some(0));
 
-		assert_eq!(Vehicles::<T>::get(vehicle(2)).map(|v| v.slot), Some(1));
+		assert_eq!(Vehicles::<T>::get(vehicle(0)).map(|v| v.owner), Some(owner));
+		Ok(())
 	}
 
 	#[benchmark]
 	fn transfer_vehicle() {
-		let id = register::<T>(1);
-		let to: T::AccountId = account("buyer", 1, 0);
+		let (id, owner) = register::<T>(0);
+		let to: T::AccountId = account("buyer", 0, 0);
 
 		#[extrinsic_call]
-		_(registrar::<T>() as T::RuntimeOrigin, id, to.clone());
+		_(frame_system::RawOrigin::Signed(owner), id, to.clone());
 
 		assert_eq!(Vehicles::<T>::get(id).map(|v| v.owner), Some(to));
 	}
 
-	/// A vehicle at slot 1 with weight on all 30 days: 30 tree paths to walk back.
 	#[benchmark]
 	fn deregister_vehicle() {
-		let id = register::<T>(1);
-		drive::<T>(id, WINDOW_DAYS, 10);
+		let (id, owner) = register::<T>(0);
 
 		#[extrinsic_call]
-		_(registrar::<T>() as T::RuntimeOrigin, id);
+		_(frame_system::RawOrigin::Signed(owner), id);
 
 		assert!(Vehicles::<T>::get(id).is_none());
 	}
 
 	#[benchmark]
-	fn report_behaviour() {
-		let id = register::<T>(1);
+	fn report_behaviour() -> Result<(), BenchmarkError> {
+		let (id, _) = register::<T>(0);
+		let origin = admin::<T>();
 
 		#[extrinsic_call]
-		_(registrar::<T>() as T::RuntimeOrigin, id, Perbill::from_percent(50));
+		_(origin as T::RuntimeOrigin, id, Perbill::from_percent(80));
 
-		assert_eq!(Vehicles::<T>::get(id).map(|v| v.behaviour), Some(Perbill::from_percent(50)));
+		assert_eq!(Vehicles::<T>::get(id).map(|v| v.behaviour), Some(Perbill::from_percent(80)));
+		Ok(())
 	}
 
-	/// One reading fed through the oracle and accepted: a new day for a vehicle that was last
-	/// active on another day of the window, at slot 1.
+	/// The `k`-th commitment, the one that brings the majority, after `k - 1` others were counted.
 	#[benchmark]
-	fn accept_reading() {
-		let id = register::<T>(1);
-		T::BenchmarkHelper::set_time(TODAY as u64 * DAY_MS);
-		// Thirty days of records up to yesterday, when it last drove: the reading drops the
-		// oldest, opens today, and moves the vehicle's last active day.
-		let mut v = Vehicles::<T>::get(id).unwrap();
-		for back in (2..=WINDOW_DAYS).rev() {
-			let _ = v.days.try_push(DayMileage { day: TODAY - back, km: 0, weight: 0 });
+	fn commit(k: Linear<1, { T::MaxOperators::get() }>) -> Result<(), BenchmarkError> {
+		let keys = T::BenchmarkHelper::operators(k);
+		register::<T>(0);
+		batch_in::<T>(0, BatchPhase::Committing);
+		let (honest, _, _, _) = deep_leaf(20);
+		let needed = rules::quorum(k) as usize;
+		for (i, key) in keys.iter().take(k as usize - 1).enumerate() {
+			// The first `needed - 1` agree, the rest committed another root.
+			let mut c = honest;
+			if i + 1 >= needed {
+				c.total += 1;
+			}
+			Commitments::<T>::insert(0, key.clone().into_account(), c);
 		}
-		Pallet::<T>::add_distance(&mut v, TODAY - 1, 1);
-		v.last_reading = Some(Reading { odometer: 1_000, at: T::Time::now() });
-		Vehicles::<T>::insert(id, v);
-		let weight = Vehicles::<T>::get(id).unwrap().weight(TODAY);
+		let key = keys.last().expect("k ≥ 1").clone();
+		let Call::commit { payload, signature } = commitment_call::<T>(&key, 0, honest) else {
+			return Err(BenchmarkError::Stop("a commit call"));
+		};
+
+		#[extrinsic_call]
+		_(frame_system::RawOrigin::Authorized, payload, signature);
+
+		assert!(matches!(Batches::<T>::get(0).map(|r| r.phase), Some(BatchPhase::Accepted { .. })));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn authorize_commit() -> Result<(), BenchmarkError> {
+		let keys = T::BenchmarkHelper::operators(T::MaxOperators::get());
+		register::<T>(0);
+		batch_in::<T>(0, BatchPhase::Committing);
+		let (honest, _, _, _) = deep_leaf(20);
+		let call = commitment_call::<T>(&keys[0], 0, honest);
 
 		#[block]
 		{
-			T::BenchmarkHelper::feed(id, 1_001);
+			call.authorize(TransactionSource::External)
+				.ok_or("authorized by its signature")?
+				.map_err(|_| "a valid commitment")?;
 		}
-
-		let v = Vehicles::<T>::get(id).unwrap();
-		assert_eq!(v.last_reading.map(|r| r.odometer), Some(1_001));
-		assert_eq!(v.weight(TODAY), weight + 1);
+		Ok(())
 	}
 
-	/// Drawing `n` winners among `2n` vehicles scattered over the tree, each paid to a new account.
+	/// A winner's proof with `d` siblings, paid to an owner without an account yet.
 	#[benchmark]
-	fn draw(n: Linear<1, { T::MaxWinners::get() }>) {
-		// Spread over the whole tree, so that the descents share few nodes, as among a million
-		// vehicles.
-		let spacing = (T::MaxVehicles::get() / (2 * n)).max(1);
-		for i in 1..=2 * n {
-			HighestSlot::<T>::put((i - 1) * spacing);
-			let id = register::<T>(i);
-			drive::<T>(id, 1, i);
+	fn claim(d: Linear<0, 32>) -> Result<(), BenchmarkError> {
+		let (commitment, leaf, salt, proof) = deep_leaf(d);
+		Pallet::<T>::apply(
+			Change::Register {
+				vehicle: leaf.vehicle.into(),
+				owner: account("winner", d, 0),
+				activation: 0,
+			},
+			None,
+		)?;
+		drawing::<T>(0, commitment, T::MaxWinners::get());
+
+		#[extrinsic_call]
+		_(frame_system::RawOrigin::Authorized, 0, 0, leaf, salt, proof);
+
+		assert!(matches!(Slots::<T>::get(0, 0), Some(SlotState::Won { .. })));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn authorize_claim(d: Linear<0, 32>) -> Result<(), BenchmarkError> {
+		let (commitment, leaf, salt, proof) = deep_leaf(d);
+		drawing::<T>(0, commitment, T::MaxWinners::get());
+		let call = Call::<T>::claim { batch: 0, slot: 0, leaf, leaf_salt: salt, proof };
+
+		#[block]
+		{
+			call.authorize(TransactionSource::External)
+				.ok_or("authorized by its proof")?
+				.map_err(|_| "a valid claim")?;
 		}
-		// As many participants as it takes for `n` winners.
-		let mut participants = n;
-		while rules::winners_for(participants, T::WinnerShare::get(), T::MaxWinners::get()) < n {
-			participants += 1;
+		Ok(())
+	}
+
+	/// The `k`-th vote, the one that brings the majority and applies the change, after `k - 1`
+	/// votes (of `2k - 1` operators) were counted.
+	#[benchmark]
+	fn propose(k: Linear<1, { (T::MaxOperators::get() + 1) / 2 }>) -> Result<(), BenchmarkError> {
+		let keys = T::BenchmarkHelper::operators(2 * k - 1);
+		let owner: T::AccountId = account("owner", 0, 0);
+		let change = Change::Register { vehicle: vehicle(0), owner, activation: 0 };
+		let hash = Pallet::<T>::proposal_hash(&change);
+		let expires = frame_system::Pallet::<T>::block_number() + T::ProposalLifetime::get();
+		let voters: Vec<T::AccountId> =
+			keys.iter().take(k as usize - 1).map(|key| key.clone().into_account()).collect();
+		for voter in &voters {
+			OpenProposals::<T>::insert(voter, 1);
 		}
-		let amount = T::BenchmarkHelper::take_on();
-		<Pallet<T> as BatchDistributor<T::Balance>>::batch_closed(1, amount);
-		PendingDraw::<T>::mutate(|p| {
-			if let Some(p) = p {
-				p.participants = participants;
-			}
-		});
+		Proposals::<T>::insert(
+			hash,
+			Proposal { change: change.clone(), voters: BoundedVec::truncate_from(voters), expires },
+		);
+		ProposalQueue::<T>::insert(0, (hash, expires));
+		ProposalQueueTail::<T>::put(1);
+		let Call::propose { payload, signature } = proposal_call::<T>(&keys[k as usize - 1], change)
+		else {
+			return Err(BenchmarkError::Stop("a propose call"));
+		};
+
+		#[extrinsic_call]
+		_(frame_system::RawOrigin::Authorized, payload, signature);
+
+		assert!(Vehicles::<T>::contains_key(vehicle(0)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn authorize_propose() -> Result<(), BenchmarkError> {
+		let keys = T::BenchmarkHelper::operators(T::MaxOperators::get());
+		let (id, _) = register::<T>(0);
+		let call = proposal_call::<T>(&keys[0], Change::Transfer { vehicle: id, to: account("buyer", 0, 0) });
+
+		#[block]
+		{
+			call.authorize(TransactionSource::External)
+				.ok_or("authorized by its signature")?
+				.map_err(|_| "a valid proposal")?;
+		}
+		Ok(())
+	}
+
+	/// Pruning one expired proposal with `k` voters.
+	#[benchmark]
+	fn prune_proposal(k: Linear<1, { T::MaxOperators::get() }>) {
+		let keys = T::BenchmarkHelper::operators(k);
+		let change = Change::Deregister { vehicle: vehicle(0) };
+		let hash = Pallet::<T>::proposal_hash(&change);
+		let expires = frame_system::Pallet::<T>::block_number();
+		let voters: Vec<T::AccountId> = keys.iter().map(|key| key.clone().into_account()).collect();
+		for voter in &voters {
+			OpenProposals::<T>::insert(voter, 1);
+		}
+		Proposals::<T>::insert(
+			hash,
+			Proposal { change, voters: BoundedVec::truncate_from(voters), expires },
+		);
+		ProposalQueue::<T>::insert(0, (hash, expires));
+		ProposalQueueTail::<T>::put(1);
+		let now = expires;
+
+		#[block]
+		{
+			Pallet::<T>::prune_proposals(now, Weight::MAX);
+		}
+
+		assert!(Proposals::<T>::get(hash).is_none());
+	}
+
+	/// `on_initialize` looking over `n` batches in flight, none due.
+	#[benchmark]
+	fn advance_batches(n: Linear<0, MAX_IN_FLIGHT>) {
+		register::<T>(0);
+		for batch in 0..n {
+			batch_in::<T>(batch as BatchIndex, BatchPhase::Committing);
+		}
 		let now = frame_system::Pallet::<T>::block_number();
 
 		#[block]
 		{
-			// `on_poll` draws, `on_finalize` pays.
-			Pallet::<T>::draw_pending(&mut WeightMeter::new());
-			Pallet::<T>::settle_drawn(now + One::one());
+			Pallet::<T>::advance_batches(now);
 		}
 
-		let outcome = BatchOutcomes::<T>::get(1).expect("drawn");
-		assert_eq!(outcome.winners.len() as u32, n);
+		assert_eq!(InFlight::<T>::get().len() as u32, n);
 	}
 
-	/// A feed of `n` vehicles whose readings are all accepted, each with the other operators'
-	/// readings to take the median of (the runtime's helper sets up the heaviest feed).
+	/// Finishing a batch with `w` won slots and `k` commitments.
 	#[benchmark]
-	fn submit_feed(n: Linear<1, { T::MaxFeed::get() }>) {
-		let (key, account) = operator::<T>();
-		let values = T::BenchmarkHelper::heaviest_feed(n);
-		let (feed, signature) = signed_feed::<T>(&key, values);
-		let upto = feed.upto;
+	fn finish(w: Linear<1, { T::MaxWinners::get() }>, k: Linear<1, { T::MaxOperators::get() }>) {
+		let keys = T::BenchmarkHelper::operators(k);
+		let (commitment, _, _, _) = deep_leaf(20);
+		drawing::<T>(0, commitment, w);
+		for key in &keys {
+			Commitments::<T>::insert(0, key.clone().into_account(), commitment);
+		}
+		for slot in 0..w {
+			let owner: T::AccountId = account("winner", slot, 0);
+			Slots::<T>::insert(
+				0,
+				slot,
+				SlotState::Won { point: 0, leaf_index: slot as u64, vehicle: vehicle(slot), owner },
+			);
+			WonLeaves::<T>::insert(0, slot as u64, slot);
+		}
+		#[block]
+		{
+			Pallet::<T>::finish(0);
+		}
 
-		#[extrinsic_call]
-		_(frame_system::RawOrigin::Authorized, feed, signature);
-
-		assert_eq!(FeedCursor::<T>::get(&account), upto);
+		assert!(Batches::<T>::get(0).is_none());
 	}
 
-	/// Authorizing the longest feed: the signature covers all of it.
+	/// Drawing the `w` points of a batch accepted in the previous block.
 	#[benchmark]
-	fn authorize_submit_feed() -> Result<(), BenchmarkError> {
-		let (key, _) = operator::<T>();
-		let values =
-			(0..T::MaxFeed::get()).map(|i| (VehicleId::repeat_byte(i as u8), 1_000 + i)).collect();
-		let (feed, signature) = signed_feed::<T>(&key, values);
-		let call = Call::<T>::submit_feed { feed, signature };
+	fn draw_points(w: Linear<1, { T::MaxWinners::get() }>) {
+		let now = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+		frame_system::Pallet::<T>::set_block_number(now);
+		let at = now.saturating_sub(One::one());
+		let (mut commitment, _, _, _) = deep_leaf(20);
+		commitment.count = leaves_for::<T>(w);
+		register::<T>(0);
+		batch_in::<T>(0, BatchPhase::Accepted { commitment, at });
+		T::BenchmarkHelper::set_randomness(
+			sp_runtime::traits::UniqueSaturatedInto::<u32>::unique_saturated_into(now),
+			[9u8; 32],
+		);
 
 		#[block]
 		{
-			use frame_support::pallet_prelude::Authorize;
-			call.authorize(TransactionSource::External)
-				.ok_or("the call is authorized by its signature")?
-				.map_err(|_| "a valid feed")?;
+			Pallet::<T>::draw_points(now);
 		}
 
-		Ok(())
+		assert_eq!(Slots::<T>::iter_prefix(0).count() as u32, w);
 	}
 
-	impl_benchmark_test_suite!(
-		Pallet,
-		crate::mock::ExtBuilder::default().build(),
-		crate::mock::Test
-	);
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);
 }
+
+const _: () = assert!(MAX_DEPTH >= 32);

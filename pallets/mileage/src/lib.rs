@@ -41,8 +41,8 @@ extern crate alloc;
 
 mod authorize;
 mod batches;
-//#[cfg(feature = "runtime-benchmarks")]
-//mod benchmarking;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 mod registry;

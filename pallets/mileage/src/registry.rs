@@ -248,3 +248,42 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 }
+
+impl<T: Config> Pallet<T> {
+	/// A registered vehicle, as the runtime API shows it.
+	pub fn vehicle_info(
+		vehicle: VehicleId,
+	) -> Option<pallet_mileage_runtime_api::VehicleInfo<T::AccountId>> {
+		Vehicles::<T>::get(vehicle).map(Self::info_of)
+	}
+
+	/// Up to `limit` (at most 1,000) vehicles after `after`, in storage order.
+	pub fn vehicles_page(
+		after: Option<VehicleId>,
+		limit: u32,
+	) -> alloc::vec::Vec<(VehicleId, pallet_mileage_runtime_api::VehicleInfo<T::AccountId>)> {
+		let iter = match after {
+			Some(after) => Vehicles::<T>::iter_from(Vehicles::<T>::hashed_key_for(after)),
+			None => Vehicles::<T>::iter(),
+		};
+		iter.take(limit.min(1_000) as usize).map(|(id, v)| (id, Self::info_of(v))).collect()
+	}
+
+	fn info_of(v: Vehicle<T::AccountId>) -> pallet_mileage_runtime_api::VehicleInfo<T::AccountId> {
+		pallet_mileage_runtime_api::VehicleInfo {
+			owner: v.owner,
+			activation: v.activation,
+			behaviour: v.behaviour,
+			registered_at: v.registered_at,
+		}
+	}
+
+	/// The rules every operator applies to readings off chain.
+	pub fn rules() -> pallet_mileage_runtime_api::Rules {
+		pallet_mileage_runtime_api::Rules {
+			daily_cap_km: T::DailyCapKm::get(),
+			max_speed_kmh: T::MaxSpeedKmh::get(),
+			tolerance_km: T::ToleranceKm::get(),
+		}
+	}
+}
