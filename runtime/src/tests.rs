@@ -1,5 +1,5 @@
 //! Runtime tests: the genesis presets, a balance transfer, what polkadot.js reads, the beacon's
-//! inherent through the executive, and a mileage batch won with the beacon's randomness.
+//! inherent through the executive, and a mileage batch committed, drawn and proven.
 
 use frame_support::{
 	assert_ok,
@@ -161,7 +161,6 @@ fn metadata_v14_to_v16_are_served_with_every_pallet() {
 		"Sudo",
 		"Stone",
 		"OracleMembership",
-		"Oracle",
 		"Mileage",
 	] {
 		assert!(pallets.contains(&pallet), "{pallet} in metadata");
@@ -470,7 +469,7 @@ fn a_block_without_the_beacon_inherent_cannot_be_executed() {
 
 /// Runs block `n` with chain time `now` as the executive does, by hand: `on_initialize` (batches
 /// close), the timestamp (without Aura's slot check), the beacon's inherent by the slot's author,
-/// `on_poll` (draws), the oracle's `on_finalize` (one feed per operator per block) and the
+/// `on_poll`, and the `on_finalize` of Mileage (points drawn), Crystals (boxes drawn) and the
 /// beacon's (the block has its randomness); then checks the invariants of Stone, Mileage and the
 /// beacon. Transactions dispatched after it count as the block's.
 fn run_block(n: BlockNumber, now: u64) {
@@ -484,8 +483,7 @@ fn run_block(n: BlockNumber, now: u64) {
 	let beacon = beacon_inherent(&slot_author_key(slot), slot);
 	assert_ok!(beacon.function.dispatch(RuntimeOrigin::none()));
 	AllPalletsWithSystem::on_poll(n, &mut frame_support::weights::WeightMeter::new());
-	<Oracle as OnFinalize<BlockNumber>>::on_finalize(n);
-	// The batch `on_poll` drew is paid, and box openings requested in earlier blocks are drawn,
+	// Points of a batch accepted earlier, and box openings requested in earlier blocks, are drawn
 	// at the end of the block.
 	<Mileage as OnFinalize<BlockNumber>>::on_finalize(n);
 	<Crystals as OnFinalize<BlockNumber>>::on_finalize(n);
@@ -494,40 +492,93 @@ fn run_block(n: BlockNumber, now: u64) {
 	Mileage::do_try_state().expect("Mileage's invariants hold");
 	Beacon::do_try_state().expect("the beacon's invariants hold");
 	Crystals::do_try_state().expect("Crystals' invariants hold");
+	assert_eq!(pallet_stone::Outstanding::<Runtime>::get(), Mileage::owed(), "owed ≠ in flight");
+}
+
+/// `call` as the operators' workers send it: a general transaction with every extension, no
+/// signer and no fee, authorized by the call itself.
+fn authorized(call: pallet_mileage::Call<Runtime>) -> UncheckedExtrinsic {
+	UncheckedExtrinsic::new_transaction(
+		RuntimeCall::Mileage(call),
+		configs::tx_extension(sp_runtime::generic::Era::Immortal, 0),
+	)
+}
+
+/// The development operator's (Ferdie's `orcl` key) commitment of `tree` for `batch`.
+fn dev_commitment(batch: u64, tree: &valley_merkle_sum::Tree) -> UncheckedExtrinsic {
+	use pallet_mileage::{signed_message, CommitmentPayload, COMMIT_TAG};
+	let pair = pallet_mileage::crypto::Pair::from_string("//Ferdie", None).unwrap();
+	let payload =
+		CommitmentPayload { operator: pair.public(), batch, commitment: tree.commitment() };
+	let signature = pair.sign(&signed_message(COMMIT_TAG, &System::block_hash(0), &payload));
+	authorized(pallet_mileage::Call::commit { payload, signature })
+}
+
+/// A one-car tree: `car` with `weight`.
+fn one_car_tree(car: pallet_mileage::VehicleId, weight: u64) -> valley_merkle_sum::Tree {
+	valley_merkle_sum::Tree::from_sorted([3u8; 32], [(car.0, weight)]).unwrap()
 }
 
 #[test]
-fn a_vehicle_fed_by_the_development_oracle_wins_a_batch() {
+fn a_vehicle_committed_by_the_development_operator_is_proven_and_paid() {
 	use pallet_mileage::VehicleId;
-	use sp_runtime::traits::Dispatchable;
 	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
-		let oracle = presets::DEV_ORACLE.to_account_id();
 		let car = VehicleId::repeat_byte(7);
 		let t0 = 1_800_000_000_000u64;
 		run_block(1, t0);
 		assert_ok!(Mileage::register_vehicle(RuntimeOrigin::root(), car, alice.clone(), None));
-		let feed = |km: u32| {
-			RuntimeCall::Oracle(pallet_oracle::Call::feed_values {
-				values: vec![(car, km)].try_into().unwrap(),
-			})
-			.dispatch(RuntimeOrigin::signed(oracle.clone()))
-		};
-		// Valid feeds are free.
-		assert_eq!(feed(12_000).unwrap().pays_fee, frame_support::dispatch::Pays::No);
 		run_block(2, t0 + 3_600_000);
-		assert_ok!(feed(12_080));
-		let before = Balances::balance(&alice);
-		// The next block closes the overdue batch 0 and draws it: the only driver wins.
+		// The next block closes the overdue batch 0 (on block 2's time); the operator, alone a
+		// majority, commits it.
 		run_block(3, t0 + 3_606_000);
-		assert_eq!(Balances::balance(&alice), before + 500 * UNIT);
+		let batch = Mileage::batches_in_flight()[0].batch;
+		let tree = one_car_tree(car, 80);
+		let info = Executive::apply_extrinsic(dev_commitment(batch, &tree)).expect("valid");
+		assert_ok!(info);
+		// Nobody else's key commits: a commitment signed by Alice's key is refused.
+		let pair = pallet_mileage::crypto::Pair::from_string("//Alice", None).unwrap();
+		let payload = pallet_mileage::CommitmentPayload {
+			operator: pair.public(),
+			batch,
+			commitment: tree.commitment(),
+		};
+		let signature = pair.sign(&pallet_mileage::signed_message(
+			pallet_mileage::COMMIT_TAG,
+			&System::block_hash(0),
+			&payload,
+		));
+		assert!(Executive::apply_extrinsic(authorized(pallet_mileage::Call::commit {
+			payload,
+			signature
+		}))
+		.is_err());
+		// The next block draws the points; the car's proof wins its slot, paid to its owner.
+		run_block(4, t0 + 3_612_000);
+		let before = Balances::balance(&alice);
+		let claim = pallet_mileage::Call::claim {
+			batch,
+			slot: 0,
+			leaf: tree.leaf(0).unwrap(),
+			leaf_salt: tree.leaf_salt(0).unwrap(),
+			proof: tree.proof(0).unwrap(),
+		};
+		assert_ok!(Executive::apply_extrinsic(authorized(claim.clone())).expect("free and valid"));
+		assert!(Balances::balance(&alice) > before);
+		// Claimed once: the same claim is refused.
+		assert!(Executive::apply_extrinsic(authorized(claim)).is_err());
+		run_block(5, t0 + 3_618_000);
 		let batches = Mileage::recent_batches(1);
-		assert_eq!(batches[0].winners[0].vehicle, car);
-		let estimate = Mileage::vehicle_estimate(car, 500 * UNIT).unwrap();
-		assert_eq!(
-			(estimate.weight, estimate.participants, estimate.expected_per_batch),
-			(80, 1, 500 * UNIT)
-		);
+		assert_eq!((batches[0].batch, batches[0].winners[0].vehicle), (batch, car));
+		let share = Mileage::share(
+			batch,
+			tree.leaf(0).unwrap(),
+			tree.leaf_salt(0).unwrap(),
+			tree.proof(0).unwrap(),
+			500 * UNIT,
+		)
+		.unwrap();
+		assert_eq!((share.weight, share.leaves, share.expected_per_batch), (80, 1, 500 * UNIT));
 	});
 }
 
@@ -605,29 +656,20 @@ fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones
 	});
 }
 
-/// A block that draws a mining batch and box openings and carries a stranger's transaction: the
-/// draws, the payouts and their mints are the block's own events (its finalization), never
-/// listed under the transaction, as polkadot.js shows them.
+/// A block that draws a mining batch's points and box openings and carries a stranger's
+/// transaction: the draws and the box's payout are the block's own events (its finalization),
+/// never listed under the transaction, as polkadot.js shows them.
 #[test]
 fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 	use crate::transactions::{signed, SigningContext};
 	use frame_system::Phase;
 	use pallet_crystals::{Name, Prize, PrizeSlot, TaskKind};
-	use sp_runtime::traits::Dispatchable;
 	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
 		let root = RuntimeOrigin::root();
 		let alice = Sr25519Keyring::Alice.to_account_id();
-		let oracle = presets::DEV_ORACLE.to_account_id();
 		let car = pallet_mileage::VehicleId::repeat_byte(7);
 		build_block(1, SLOT_0);
 		assert_ok!(Mileage::register_vehicle(root.clone(), car, alice.clone(), None));
-		let feed = |km: u32| {
-			RuntimeCall::Oracle(pallet_oracle::Call::feed_values {
-				values: vec![(car, km)].try_into().unwrap(),
-			})
-			.dispatch(RuntimeOrigin::signed(oracle.clone()))
-		};
-		assert_ok!(feed(12_000));
 		// Alice also opens a box, to be drawn at the end of the next block.
 		let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
 		assert_ok!(Crystals::add_issuer(root.clone(), alice.clone()));
@@ -649,14 +691,18 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 			1,
 			[1; 32]
 		));
-		// An hour later: 80 km driven; the batch due closes and is drawn in the next block.
+		// An hour later; the next block closes the batch due; the operator commits it (the points
+		// are drawn at the end of the next block) and Alice opens a box.
 		build_block(2, SLOT_0 + 600);
-		assert_ok!(feed(12_080));
+		build_block(3, SLOT_0 + 601);
+		let batch = Mileage::batches_in_flight()[0].batch;
+		let commitment = dev_commitment(batch, &one_car_tree(car, 80));
+		assert_ok!(commitment.function.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
 		assert_ok!(Crystals::open_box(RuntimeOrigin::signed(alice.clone()), 1));
 
-		// Block 3: inherents, a stranger's remark, then the end of the block.
-		start_block(3, SLOT_0 + 601);
-		let beacon = beacon_inherent(&slot_author_key(SLOT_0 + 601), SLOT_0 + 601);
+		// Block 4: inherents, a stranger's remark, then the end of the block.
+		start_block(4, SLOT_0 + 602);
+		let beacon = beacon_inherent(&slot_author_key(SLOT_0 + 602), SLOT_0 + 602);
 		assert_ok!(Executive::apply_extrinsic(beacon).expect("the beacon applies"));
 		let bob = sr25519::Pair::from_string("//Bob", None).unwrap();
 		let genesis = System::block_hash(0);
@@ -669,11 +715,8 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 		let phase_of = |wanted: &dyn Fn(&RuntimeEvent) -> bool| -> Vec<Phase> {
 			events.iter().filter(|r| wanted(&r.event)).map(|r| r.phase.clone()).collect()
 		};
-		let won = phase_of(&|e| {
-			matches!(e, RuntimeEvent::Mileage(pallet_mileage::Event::VehicleWon { .. }))
-		});
 		let drawn = phase_of(&|e| {
-			matches!(e, RuntimeEvent::Mileage(pallet_mileage::Event::BatchDrawn { .. }))
+			matches!(e, RuntimeEvent::Mileage(pallet_mileage::Event::PointsDrawn { .. }))
 		});
 		let opened = phase_of(&|e| {
 			matches!(e, RuntimeEvent::Crystals(pallet_crystals::Event::BoxOpened { .. }))
@@ -681,11 +724,10 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 		let minted = phase_of(&|e| {
 			matches!(e, RuntimeEvent::Balances(pallet_balances::Event::Minted { .. }))
 		});
-		assert_eq!(won, vec![Phase::Finalization]);
 		assert_eq!(drawn, vec![Phase::Finalization]);
 		assert_eq!(opened, vec![Phase::Finalization]);
-		// The batch's payout and the box's Stone prize.
-		assert_eq!(minted, vec![Phase::Finalization; 2]);
+		// The box's Stone prize (the batch pays its winners when their proofs come in).
+		assert_eq!(minted, vec![Phase::Finalization]);
 		// The remark (extrinsic 2, after the timestamp and the beacon) has only its own events.
 		let remark_events: Vec<_> = events
 			.iter()
@@ -703,6 +745,6 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 			)),
 			"{remark_events:?}"
 		);
-		assert_eq!(Balances::balance(&alice), presets::DEV_ENDOWMENT + 500 * UNIT + UNIT);
+		assert_eq!(Balances::balance(&alice), presets::DEV_ENDOWMENT + UNIT);
 	});
 }

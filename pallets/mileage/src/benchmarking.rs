@@ -39,9 +39,10 @@ fn register<T: Config>(n: u32) -> (VehicleId, T::AccountId) {
 	(id, owner)
 }
 
-/// The amount a batch in these benchmarks hands out.
+/// The amount a batch in these benchmarks hands out: enough that a `MaxWinners`-th of it opens
+/// an account.
 fn amount<T: Config>() -> T::Balance {
-	T::Balance::from(1_000_000_000u32)
+	T::Balance::from(u32::MAX).saturating_mul(T::Balance::from(1_000_000u32))
 }
 
 /// A batch in flight in `phase`, its amount owed by the payout.

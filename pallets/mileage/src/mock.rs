@@ -87,7 +87,7 @@ pub const CHARLIE: AccountId = 3;
 pub const SALT: Salt = [7u8; 32];
 
 parameter_types! {
-	pub const MiningCap: Balance = 1_000_000_000_000;
+	pub const MiningCap: Balance = 1_000_000_000_000_000_000;
 	pub const EducationCap: Balance = 1_000;
 	pub static Capacity: u32 = 16;
 	pub static WinnerShareOf: Perbill = Perbill::from_percent(50);

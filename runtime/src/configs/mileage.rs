@@ -59,7 +59,7 @@ impl pallet_mileage::Config for Runtime {
 	type MaxProposalsPerOperator = ConstU32<1_024>;
 	/// A day of ten-minute batches.
 	type HistoryDepth = ConstU32<144>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_mileage::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = bench::Helper;
 }

@@ -2,5 +2,5 @@
 
 pub mod pallet_beacon;
 pub mod pallet_crystals;
-
+pub mod pallet_mileage;
 pub mod pallet_stone;
