@@ -4,8 +4,11 @@
 //!
 //! It reads the chain at the finalized head (batches in flight, the registry of a batch's close
 //! block, the rules and the operators) through the mileage runtime API, signs commitments and
-//! proposals with the `orcl` key over the genesis hash, and submits them and claims to the pool as
-//! the fee-free authorized transactions the runtime validates. The worker's state is in memory:
+//! proposals with the `orcl` key over the genesis hash, and queues them and claims; after the step
+//! (blocking: HTTP and runtime calls, on a blocking thread) the async loop submits the queue to the
+//! pool as the fee-free authorized transactions the runtime validates. Submitting from inside the
+//! blocking step (a nested executor waiting on the pool's async locks) stalled the pool and, with
+//! it, block production. The worker's state is in memory:
 //! after a restart it reads the service from its first reading again and rebuilds the same roots.
 
 use std::{
@@ -39,8 +42,9 @@ const STEP_EVERY: Duration = Duration::from_secs(2);
 /// The worker shared with the `mileage_proof` RPC.
 pub type SharedWorker = Arc<Mutex<Worker>>;
 
-/// Why reading the chain or submitting to it failed.
+/// Why reading the chain or submitting to it failed (logged through `Debug`).
 #[derive(Debug)]
+#[allow(dead_code)]
 pub enum NodeChainError {
 	/// A runtime API call failed.
 	Api(String),
@@ -52,12 +56,13 @@ pub enum NodeChainError {
 	Pool(String),
 }
 
-/// The chain as this node sees it, and the operator key it signs with.
-pub struct NodeChain<P> {
+/// The chain as this node sees it, the operator key it signs with, and the transactions a step
+/// queued for the pool.
+pub struct NodeChain {
 	client: Arc<FullClient>,
-	pool: Arc<P>,
 	keystore: KeystorePtr,
 	key: sr25519::Public,
+	queue: Mutex<Vec<sp_runtime::OpaqueExtrinsic>>,
 }
 
 /// `Timestamp::Now`'s storage key.
@@ -65,7 +70,7 @@ fn timestamp_key() -> Vec<u8> {
 	[sp_io::hashing::twox_128(b"Timestamp"), sp_io::hashing::twox_128(b"Now")].concat()
 }
 
-impl<P: TransactionPool<Block = Block>> NodeChain<P> {
+impl NodeChain {
 	fn account(&self) -> AccountId {
 		AccountId::from(self.key.0)
 	}
@@ -88,7 +93,7 @@ impl<P: TransactionPool<Block = Block>> NodeChain<P> {
 		Ok(pallet_mileage::crypto::Signature::from(signature))
 	}
 
-	/// Submits `call` as a general transaction with every extension and no signer: authorized
+	/// Queues `call` as a general transaction with every extension and no signer: authorized
 	/// by the call itself (`#[pallet::authorize]`).
 	fn submit(&self, call: pallet_mileage::Call<valley_runtime::Runtime>) -> Result<(), NodeChainError> {
 		let call = RuntimeCall::Mileage(call);
@@ -98,10 +103,8 @@ impl<P: TransactionPool<Block = Block>> NodeChain<P> {
 		);
 		let opaque = sp_runtime::OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
 			.map_err(|e| NodeChainError::Pool(e.to_string()))?;
-		let at = self.client.info().best_hash;
-		futures::executor::block_on(self.pool.submit_one(at, TransactionSource::Local, opaque))
-			.map(|_| ())
-			.map_err(|e| NodeChainError::Pool(e.to_string()))
+		self.queue.lock().map_err(|_| NodeChainError::Pool("poisoned".into()))?.push(opaque);
+		Ok(())
 	}
 }
 
@@ -109,7 +112,7 @@ fn api_error(e: impl std::fmt::Debug) -> NodeChainError {
 	NodeChainError::Api(format!("{e:?}"))
 }
 
-impl<P: TransactionPool<Block = Block>> Chain for NodeChain<P> {
+impl Chain for NodeChain {
 	type Error = NodeChainError;
 
 	fn view(&self) -> Result<ChainView, NodeChainError> {
@@ -224,8 +227,8 @@ impl<P: TransactionPool<Block = Block>> Chain for NodeChain<P> {
 	}
 }
 
-/// Starts the operator's worker on its own thread if the keystore holds an oracle key; returns
-/// the worker for the RPC.
+/// Starts the operator's worker if the keystore holds an oracle key (it may be inserted later,
+/// with `author_insertKey`); returns the worker for the RPC.
 pub fn start<P>(
 	client: Arc<FullClient>,
 	pool: Arc<P>,
@@ -236,42 +239,72 @@ pub fn start<P>(
 where
 	P: TransactionPool<Block = Block> + 'static,
 {
-	let service = HttpService::new(url.clone(), Duration::from_secs(5)).map_err(|e| format!("{url}: {e:?}"))?;
+	let service = Arc::new(
+		HttpService::new(url.clone(), Duration::from_secs(5)).map_err(|e| format!("{url}: {e:?}"))?,
+	);
 	let worker: SharedWorker = Arc::new(Mutex::new(Worker::new()));
 	let shared = worker.clone();
-	spawn.spawn_blocking("valley-operator", Some("oracle"), async move {
+	spawn.spawn("valley-operator", Some("oracle"), async move {
 		loop {
-			// The key may be inserted after the start (`author_insertKey`).
 			let key = keystore.sr25519_public_keys(pallet_mileage::KEY_TYPE).into_iter().next();
 			if let Some(key) = key {
-				let chain = NodeChain { client: client.clone(), pool: pool.clone(), keystore: keystore.clone(), key };
-				let step = shared.lock().map(|mut w| w.step(&chain, &service));
-				match step {
-					Ok(Ok(report)) => {
-						for problem in &report.problems {
-							log::warn!(target: LOG_TARGET, "{problem:?}");
-						}
-						if !report.built.is_empty() || !report.committed.is_empty() || !report.claimed.is_empty() || !report.proposed.is_empty() {
-							log::info!(
-								target: LOG_TARGET,
-								"read {} readings; built {:?}; committed {:?}; claimed {:?}; proposed {}",
-								report.read,
-								report.built.iter().map(|(b, c)| (b, c.total, c.count)).collect::<Vec<_>>(),
-								report.committed,
-								report.claimed,
-								report.proposed.len(),
-							);
-						}
-					},
-					Ok(Err(error)) => log::warn!(target: LOG_TARGET, "step failed: {error:?}"),
-					Err(_) => return,
+				let chain = NodeChain {
+					client: client.clone(),
+					keystore: keystore.clone(),
+					key,
+					queue: Mutex::new(Vec::new()),
+				};
+				let (worker, service) = (shared.clone(), service.clone());
+				let step = tokio::task::spawn_blocking(move || {
+					let report = worker.lock().map(|mut w| w.step(&chain, &*service)).map_err(|_| ());
+					(report, chain.queue.into_inner().unwrap_or_default())
+				})
+				.await;
+				let Ok((Ok(report), queue)) = step else { return };
+				log_report(report);
+				let at = client.info().best_hash;
+				for xt in queue {
+					if let Err(error) = pool.submit_one(at, TransactionSource::Local, xt).await {
+						log::debug!(target: LOG_TARGET, "the pool refused a transaction: {error}");
+					}
 				}
 			}
-			std::thread::sleep(STEP_EVERY);
+			tokio::time::sleep(STEP_EVERY).await;
 		}
 	});
 	log::info!(target: LOG_TARGET, "the operator worker reads the telematics service at {url}");
 	Ok(worker)
+}
+
+fn log_report(
+	report: Result<
+		valley_operator::worker::StepReport<NodeChainError>,
+		valley_operator::worker::WorkerError<NodeChainError>,
+	>,
+) {
+	match report {
+		Ok(report) => {
+			for problem in &report.problems {
+				log::warn!(target: LOG_TARGET, "{problem:?}");
+			}
+			let busy = !report.built.is_empty() ||
+				!report.committed.is_empty() ||
+				!report.claimed.is_empty() ||
+				!report.proposed.is_empty();
+			if busy {
+				log::info!(
+					target: LOG_TARGET,
+					"read {} readings; built {:?}; committed {:?}; claimed {:?}; proposed {}",
+					report.read,
+					report.built.iter().map(|(b, c)| (b, c.total, c.count)).collect::<Vec<_>>(),
+					report.committed,
+					report.claimed,
+					report.proposed.len(),
+				);
+			}
+		},
+		Err(error) => log::warn!(target: LOG_TARGET, "step failed: {error:?}"),
+	}
 }
 
 /// Whether `signature` is the owner's (sr25519) over the proof request of `vehicle` on the chain

@@ -748,3 +748,4 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 		assert_eq!(Balances::balance(&alice), presets::DEV_ENDOWMENT + UNIT);
 	});
 }
+

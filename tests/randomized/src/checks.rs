@@ -3,21 +3,35 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use frame_support::traits::{TryState, TryStateSelect};
-use valley_runtime::{AccountId, AllPalletsWithSystem, Balance, Balances, Nonce, Runtime, System};
+use frame_support::traits::{Get, TryState, TryStateSelect};
+use pallet_mileage::{BatchIndex, BatchPhase, Commitment, SlotState};
+use valley_runtime::{
+	AccountId, AllPalletsWithSystem, Balance, Balances, BlockNumber, Nonce, Runtime, RuntimeEvent,
+	System,
+};
 
-use crate::{chain, World};
+use crate::{calls, chain, World};
+
+type Mileage = pallet_mileage::Pallet<Runtime>;
 
 /// What the checks remember from block to block.
 #[derive(Default)]
 pub struct Watch {
 	/// The highest nonce seen of each actor's account.
 	nonces: BTreeMap<AccountId, Nonce>,
-	/// The highest feed cursor seen of each operator.
-	cursors: BTreeMap<AccountId, u64>,
 	/// The next batch before the block, and whether it was due at the block's start.
 	batch_before: u64,
 	batch_due: bool,
+	/// The mileage batches in flight before the block, and the oldest of them due to finish in
+	/// it (its commit or proof deadline passed, or its slots all settled).
+	in_flight_before: Vec<BatchIndex>,
+	finish_due: Option<BatchIndex>,
+	/// What the mining pool had paid before the block.
+	mining_minted_before: Balance,
+	/// Operators' commitments to batches in flight, and settled slots, as first seen: neither
+	/// ever changes while the batch is in flight.
+	commitments: BTreeMap<(BatchIndex, AccountId), Commitment>,
+	settled: BTreeMap<(BatchIndex, u32), SlotState<AccountId>>,
 	/// Actors' accounts seen reaped.
 	reaped: BTreeSet<AccountId>,
 	/// Accounts the admin reaped (root's `force_transfer`, `force_set_balance`, `sudo_as`): their
@@ -29,15 +43,24 @@ pub struct Watch {
 }
 
 impl Watch {
-	/// Notes what the block must do before it starts: close the next batch if it is due by the
-	/// previous block's time (what `on_initialize` sees).
-	pub fn before_block(&mut self) {
+	/// Notes what block `n` must do before it starts: close the next batch if it is due by the
+	/// previous block's time, finish the oldest mileage batch due (what `on_initialize` sees).
+	pub fn before_block(&mut self, n: BlockNumber) {
 		let params = pallet_stone::Schedule::<Runtime>::get();
 		let now = pallet_timestamp::Now::<Runtime>::get();
 		let next = pallet_stone::NextBatch::<Runtime>::get();
 		self.batch_before = next;
 		self.batch_due = params.start != 0
 			&& now >= pallet_stone::schedule::close_time(params.start, params.batch_length, next);
+		self.in_flight_before = pallet_mileage::InFlight::<Runtime>::get().into_inner();
+		self.finish_due = self.in_flight_before.iter().copied().find(|batch| {
+			pallet_mileage::Batches::<Runtime>::get(batch).is_some_and(|r| match r.phase {
+				BatchPhase::Committing => n > r.deadline,
+				BatchPhase::Drawing { open, .. } => open == 0 || n > r.deadline,
+				BatchPhase::Accepted { .. } => false,
+			})
+		});
+		self.mining_minted_before = pallet_stone::MiningMinted::<Runtime>::get();
 	}
 }
 
@@ -54,9 +77,10 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 	let n = w.block;
 
 	// Every pallet's own invariants: Stone (issuance, pools, the educational pool's reservations
-	// against the crystals pallet's), Mileage (vehicles, slots, trees, no draw pending), Beacon,
-	// Crystals (crystals conserved, holdings, the queue, the reserve), the SDK pallets (Aura's
-	// slot and authorities, balances' holds and freezes, membership).
+	// against the crystals pallet's), Mileage (`do_try_state`: the registry and its proposals,
+	// every batch in flight's commitments, slots, winning leaves and payments, the outcomes),
+	// Beacon, Crystals (crystals conserved, holdings, the queue, the reserve), the SDK pallets
+	// (Aura's slot and authorities, balances' holds and freezes, membership).
 	try_state_all(n)?;
 
 	// The beacon has this block's randomness; the time is the slot's.
@@ -67,21 +91,7 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 	let now = pallet_timestamp::Now::<Runtime>::get();
 	ensure!(now == chain::time_of(w.slot), "the time is {now}, not slot {}'s", w.slot);
 
-	// Stone and Mileage: a closed batch is drawn (or given back) in its own block; batches close
-	// one per block while they are due, and never otherwise.
-	// During a multi-block migration `on_poll` does not run: the batch closed in such a block
-	// stays outstanding as the mileage pallet's pending draw (drawn by the next block's
-	// `on_poll`, or handed back and carried over when the next batch closes).
-	let outstanding = pallet_stone::Outstanding::<Runtime>::get();
-	let pending = pallet_mileage::PendingDraw::<Runtime>::get().map_or(0, |p| p.amount);
-	ensure!(
-		outstanding == pending,
-		"{outstanding} of a batch is still outstanding after its block ({pending} in a pending draw)"
-	);
-	ensure!(
-		pending == 0 || w.migrating_since.is_some(),
-		"a draw is left pending after a block whose on_poll ran"
-	);
+	// Stone: batches close one per block while they are due, and never otherwise.
 	let next = pallet_stone::NextBatch::<Runtime>::get();
 	let expected = w.watch.batch_before + u64::from(w.watch.batch_due);
 	ensure!(
@@ -90,6 +100,8 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 		w.watch.batch_before,
 		if w.watch.batch_due { "" } else { "not " }
 	);
+
+	mileage(w, n)?;
 
 	// Stone and Crystals: the educational pool's reservations are the crystals pallet's.
 	let pool = pallet_stone::EducationReserved::<Runtime>::get();
@@ -146,13 +158,6 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 		w.nonce_reset(what, false);
 	}
 
-	// Operators' feed cursors never go back: each reading is fed once.
-	for (operator, cursor) in pallet_mileage::FeedCursor::<Runtime>::iter() {
-		let seen = w.watch.cursors.entry(operator.clone()).or_default();
-		ensure!(cursor >= *seen, "the feed cursor of {operator} went back from {seen} to {cursor}");
-		*seen = cursor;
-	}
-
 	// Paid award references stay paid (a sample of them).
 	for _ in 0..10 {
 		if let Some(reference) = w.rng.pick(&w.references).copied() {
@@ -171,6 +176,145 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 			);
 		}
 	}
+	Ok(())
+}
+
+/// The mileage batches after block `n`, against the Stone pallet, the block's events and the
+/// run's model of the operators' trees.
+fn mileage(w: &mut World, n: BlockNumber) -> Result<(), String> {
+	// What the mining pool owes is what the batches in flight still hold: their amounts less
+	// what they paid.
+	let outstanding = pallet_stone::Outstanding::<Runtime>::get();
+	let owed = Mileage::owed();
+	ensure!(
+		outstanding == owed,
+		"the mining pool owes {outstanding}, the batches in flight hold {owed}"
+	);
+
+	// What the block's events say happened to the batches.
+	let (mut won, mut drawn) = (0 as Balance, 0u32);
+	for record in System::events() {
+		let RuntimeEvent::Mileage(event) = record.event else { continue };
+		// The variant's name: the Debug form up to its fields.
+		let name = format!("{event:?}");
+		let name = name.trim_start_matches("Event::").split([' ', '{']).next().unwrap_or_default();
+		let name = name.to_string();
+		match &event {
+			pallet_mileage::Event::VehicleWon { amount, .. } => won += amount,
+			pallet_mileage::Event::PointsDrawn { .. } => drawn += 1,
+			pallet_mileage::Event::BatchCommitted { batch, commitment } => {
+				// Whose root it is, in the run's model.
+				let whose = match w.mileage.trees(*batch) {
+					Some(trees) if trees.honest.commitment() == *commitment => "honest",
+					Some(trees) if trees.lie.commitment() == *commitment => "liars'",
+					_ => "forged",
+				};
+				*w.stats.mileage.entry(format!("{name} ({whose} root)")).or_default() += 1;
+				continue;
+			},
+			_ => {},
+		}
+		*w.stats.mileage.entry(name).or_default() += 1;
+	}
+
+	// The mining pool pays winners only: what it minted in the block is what they won.
+	let minted = pallet_stone::MiningMinted::<Runtime>::get() - w.watch.mining_minted_before;
+	ensure!(minted == won, "the mining pool minted {minted} in the block, its winners won {won}");
+
+	// At most one batch finishes a block: the oldest due at its start, if any; a finished batch
+	// leaves its outcome.
+	let in_flight = pallet_mileage::InFlight::<Runtime>::get();
+	let finished: Vec<BatchIndex> =
+		w.watch.in_flight_before.iter().copied().filter(|b| !in_flight.contains(b)).collect();
+	ensure!(
+		finished == w.watch.finish_due.into_iter().collect::<Vec<_>>(),
+		"batches {finished:?} finished in the block, {:?} was due",
+		w.watch.finish_due
+	);
+	for batch in &finished {
+		let outcome = pallet_mileage::BatchOutcomes::<Runtime>::get(batch);
+		ensure!(
+			outcome.as_ref().is_some_and(|o| o.block == n),
+			"batch {batch} finished without its outcome: {outcome:?}"
+		);
+	}
+	let history = <<Runtime as pallet_mileage::Config>::HistoryDepth as Get<u32>>::get() as usize;
+	let kept = pallet_mileage::BatchOutcomes::<Runtime>::iter_keys().count();
+	ensure!(kept <= history, "{kept} batch outcomes kept, more than the {history} of the history");
+	// The last batch, from which `recent_batches` lists the history, is the newest with an
+	// outcome (batches finish out of order: a drawn one before an older one still committing).
+	let newest = pallet_mileage::BatchOutcomes::<Runtime>::iter_keys().max();
+	let last = pallet_mileage::LastBatch::<Runtime>::get();
+	ensure!(last == newest, "the last batch is {last:?}, the newest with an outcome {newest:?}");
+
+	// A batch accepted in an earlier block is drawn in this one's `on_finalize`, one a block.
+	let mut waiting = Vec::new();
+	for batch in in_flight.iter() {
+		let Some(record) = pallet_mileage::Batches::<Runtime>::get(batch) else { continue };
+		match record.phase {
+			BatchPhase::Accepted { at, .. } if at < n => waiting.push(*batch),
+			BatchPhase::Drawing { commitment, winners, per_winner, .. } => {
+				// A tenth of the leaves win; each is paid an equal part of the batch.
+				let expected = pallet_mileage::rules::winners_for(
+					commitment.count,
+					<<Runtime as pallet_mileage::Config>::WinnerShare as Get<_>>::get(),
+					<<Runtime as pallet_mileage::Config>::MaxWinners as Get<u32>>::get(),
+				);
+				ensure!(
+					winners == expected,
+					"batch {batch} of {} leaves has {winners} winners, not {expected}",
+					commitment.count
+				);
+				if winners > 0 {
+					ensure!(
+						per_winner == record.amount / Balance::from(winners),
+						"batch {batch} pays {per_winner} a winner of {} for {winners}",
+						record.amount
+					);
+				}
+				// A won slot's leaf is the one of the accepted tree that owns its point.
+				let trees = w.mileage.trees(*batch);
+				let tree = trees.as_ref().and_then(|t| t.of(&commitment));
+				for (slot, state) in pallet_mileage::Slots::<Runtime>::iter_prefix(batch) {
+					if let (SlotState::Won { point, leaf_index, vehicle, .. }, Some(tree)) =
+						(&state, tree)
+					{
+						let leaf = tree.leaf(*leaf_index).map(|l| l.vehicle);
+						ensure!(
+							leaf == Some(vehicle.0)
+								&& calls::leaf_at(tree, *point) == Some(*leaf_index),
+							"slot {slot} of batch {batch} (point {point}) won by leaf \
+							 {leaf_index} ({vehicle:?}), which does not own the point"
+						);
+					}
+					// Settled slots stay as they were settled.
+					if !matches!(state, SlotState::Open { .. }) {
+						let seen = w.watch.settled.entry((*batch, slot)).or_insert(state.clone());
+						ensure!(
+							*seen == state,
+							"slot {slot} of batch {batch} was {seen:?}, is now {state:?}"
+						);
+					}
+				}
+			},
+			_ => {},
+		}
+	}
+	ensure!(
+		waiting.is_empty() || drawn > 0,
+		"batches {waiting:?} accepted before block {n} wait for their draw, and none was drawn"
+	);
+
+	// An operator's commitment to a batch never changes.
+	for (batch, operator, commitment) in pallet_mileage::Commitments::<Runtime>::iter() {
+		let seen = w.watch.commitments.entry((batch, operator.clone())).or_insert(commitment);
+		ensure!(
+			*seen == commitment,
+			"{operator}'s commitment to batch {batch} changed from {seen:?} to {commitment:?}"
+		);
+	}
+	w.watch.commitments.retain(|(batch, _), _| in_flight.contains(batch));
+	w.watch.settled.retain(|(batch, _), _| in_flight.contains(batch));
 	Ok(())
 }
 
@@ -241,20 +385,19 @@ pub fn diff(before: &BTreeMap<Vec<u8>, Vec<u8>>, after: &BTreeMap<Vec<u8>, Vec<u
 pub fn summary() -> String {
 	use valley_runtime::UNIT;
 	let stones = |b: Balance| b / UNIT;
-	let vehicles = pallet_mileage::HighestSlot::<Runtime>::get()
-		.saturating_sub(pallet_mileage::FreeSlotCount::<Runtime>::get());
-	let winners: usize = pallet_mileage::BatchOutcomes::<Runtime>::iter()
-		.map(|(_, outcome)| outcome.winners.len())
-		.sum();
+	let vehicles = pallet_mileage::VehicleCount::<Runtime>::get();
+	let outcomes: Vec<_> = pallet_mileage::BatchOutcomes::<Runtime>::iter_values().collect();
+	let winners: usize = outcomes.iter().map(|outcome| outcome.winners.len()).sum();
+	let committed = outcomes.iter().filter(|outcome| outcome.commitment.is_some()).count();
 	format!(
-		"block {}, {} accounts; {vehicles} vehicles registered; {} batches closed ({winners} \
-		 winners in the last {} kept), mining minted {} STONE; educational pool: {} STONE minted, \
+		"block {}, {} accounts; {vehicles} vehicles registered; {} batches closed (of the last {} \
+		 kept, {committed} with an accepted root, {winners} winners), mining minted {} STONE; educational pool: {} STONE minted, \
 		 {} reserved; crystals awarded {}, burned {}; {} box openings requested; {} pieces held; \
 		 transfers {}; burned {} STONE",
 		System::block_number(),
 		frame_system::Account::<Runtime>::iter_keys().count(),
 		pallet_stone::NextBatch::<Runtime>::get(),
-		pallet_mileage::BatchOutcomes::<Runtime>::iter_keys().count(),
+		outcomes.len(),
 		stones(pallet_stone::MiningMinted::<Runtime>::get()),
 		stones(pallet_stone::EducationMinted::<Runtime>::get()),
 		stones(pallet_stone::EducationReserved::<Runtime>::get()),

@@ -11,27 +11,34 @@
 //!   calls, counted like any other).
 //! - **Blocks** ([`chain`]) go through the executive as the node builds them: Aura's pre-digest,
 //!   the timestamp inherent, the slot author's beacon VRF (preceded now and then by forged ones,
-//!   which the block refuses), the hooks (batches close in `on_initialize`, draws in `on_poll`,
-//!   box openings in `on_finalize`), 50–200 calls (250–350 in a rush on boxes, one block in 30,
+//!   which the block refuses), the hooks (batches close and finish in `on_initialize`, accepted
+//!   batches' points and box openings are drawn in `on_finalize`), 50–200 calls (250–350 in a rush on boxes, one block in 30,
 //!   beyond what a block takes), `finalize_block`. Time moves one slot (6 s) per block and
 //!   sometimes jumps minutes, hours or days, so that batches fall behind and catch up one per
 //!   block and mileage days pass.
 //! - **Calls** ([`calls`]): every call of every pallet, from the right origin and from wrong
-//!   ones, with valid inputs often enough that the state grows (vehicles, readings, draws, awards,
-//!   boxes opened and drawn, pieces combined, transfers opened and closed) and with unknown ids,
-//!   duplicates, out-of-order cursors, empty and oversized vectors, zero and overflowing numbers.
+//!   ones, with valid inputs often enough that the state grows (vehicles, batches committed by a
+//!   majority of the operators, drawn and their winners proven, registry changes proposed until
+//!   applied, awards, boxes opened and drawn, pieces combined, transfers opened and closed) and
+//!   with unknown ids, duplicates, lies and forged proofs, empty and oversized vectors, zero and
+//!   overflowing numbers.
 //!   A call goes one of four ways: dispatched with its origin through the runtime's call filter
 //!   (as a transaction's call is), as a signed transaction through the executive (fees, nonces,
 //!   fee-free calls; also with stale or future nonces, another key's or a corrupted signature,
-//!   and replays of transactions applied earlier), as a general transaction (the oracle
-//!   worker's authorized feeds, with real and forged operator signatures), or bare.
+//!   and replays of transactions applied earlier), as a general transaction (the operators'
+//!   authorized commitments, proposals and claims, with real and forged signatures and proofs),
+//!   or bare.
 //! - **Checks** ([`checks`]): a call dispatched with its origin that fails must leave the storage
 //!   root as it was (a refused transaction is left out of the block, as the block builder does);
 //!   a tampered or replayed transaction is never applied; a signer's nonce moves by one. After
 //!   every block: the `try_state` of every pallet and the invariants between pallets (issuance
 //!   and the accounts' balances, the educational pool and the crystals pallet, batches closing
-//!   one per block while due and drawn in their block, openings drawn in the next block, nonces
-//!   and feed cursors that never go back, paid references that stay paid).
+//!   one per block while due, what the mining pool owes equal to what the mileage batches in
+//!   flight hold and what it minted to what winners won, batches finishing one per block when
+//!   due and drawn in the block after their acceptance, winning leaves owning their points in
+//!   the run's model of the operators' trees, commitments and settled slots that never change,
+//!   openings drawn in the next block, nonces that never go back, paid references that stay
+//!   paid).
 //!
 //! ## How to use it
 //!

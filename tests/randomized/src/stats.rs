@@ -48,6 +48,9 @@ pub struct Stats {
 	pub nonce_resets: u64,
 	pub replays_applied: u64,
 	pub nonce_examples: Vec<String>,
+	/// The mileage pallet's events of the run, by name (accepted roots by whose they are in the
+	/// run's model: the honest operators', the liars' or a forged one).
+	pub mileage: BTreeMap<String, u64>,
 	/// The chain at the end of the run, in a few numbers.
 	pub final_state: String,
 	/// Where the time went.
@@ -164,6 +167,12 @@ impl Stats {
 		let counts = self.calls.entry(name.to_string()).or_default();
 		counts.calls += 1;
 		counts.ok += 1;
+	}
+
+	/// The mileage events of the run, on one line.
+	pub fn mileage_events(&self) -> String {
+		let events: Vec<String> = self.mileage.iter().map(|(e, n)| format!("{e} {n}")).collect();
+		format!("mileage events: {}", events.join(", "))
 	}
 
 	/// The table printed at the end of a run.

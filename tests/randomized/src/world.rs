@@ -70,6 +70,9 @@ pub struct World {
 	pub vehicles: Vec<pallet_mileage::VehicleId>,
 	/// Every award reference tried.
 	pub references: Vec<pallet_crystals::Reference>,
+	/// What the oracle operators compute off chain: each batch's trees, the registry changes
+	/// they want.
+	pub mileage: calls::MileageModel,
 	/// Signed transactions applied lately, for replays.
 	pub applied: VecDeque<UncheckedExtrinsic>,
 	/// The author's beacon VRF of the current block.
@@ -101,6 +104,7 @@ impl World {
 			parent: H256::repeat_byte(69),
 			vehicles: Vec::new(),
 			references: Vec::new(),
+			mileage: calls::MileageModel::default(),
 			applied: VecDeque::new(),
 			last_vrf: None,
 			stats: Stats::default(),
@@ -184,7 +188,7 @@ impl World {
 		let started = std::time::Instant::now();
 		self.block = n;
 		doing(format!("starting block {n} in slot {}", self.slot));
-		self.watch.before_block();
+		self.watch.before_block(n);
 		chain::start_block(n, self.slot, self.parent);
 		self.stats.record_inherent("Timestamp::set");
 		if self.rng.one_in(4) {
@@ -221,6 +225,7 @@ impl World {
 		if let Err(e) = checks::after_block(self) {
 			self.fail(e);
 		}
+		self.mileage.forget_finished();
 		self.stats.time.checks += started.elapsed();
 	}
 
@@ -312,6 +317,7 @@ impl World {
 					Via::Bare => self.unsigned(UncheckedExtrinsic::new_bare(call)),
 				};
 				self.stats.record(&name, &outcome);
+				if name.starts_with("Mileage::") && std::env::var("DBG_MI").is_ok() { eprintln!("DBG {} {name} {outcome:?}", self.block); }
 				if self.settings.check_calls_from.is_some_and(|from| self.block >= from) {
 					if let Err(e) = checks::try_state_all(self.block) {
 						self.fail(format!("after this call ({outcome:?}): {e}"));

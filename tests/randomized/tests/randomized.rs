@@ -20,6 +20,7 @@ fn a_randomized_run_of_the_whole_runtime_keeps_every_invariant() {
 	};
 	let elapsed = started.elapsed();
 	println!("{}", stats.table());
+	println!("{}", stats.mileage_events());
 	println!("{}", stats.final_state);
 	println!("time: {}", stats.time);
 	println!(

@@ -119,31 +119,24 @@ fn task_kind_with_name(len: usize) -> Vec<u8> {
 	bytes
 }
 
-/// `feed_values` with `len` values.
-fn feed_values_with(len: usize) -> Vec<u8> {
-	let mut bytes =
-		prefix(RuntimeCall::Oracle(pallet_oracle::Call::feed_values { values: BoundedVec::new() }));
-	vec![(H256::zero(), 1u32); len].encode_to(&mut bytes);
-	bytes
-}
-
-/// `submit_feed` with `len` values.
-fn submit_feed_with(len: usize) -> Vec<u8> {
-	let feed = pallet_mileage::FeedPayload {
-		operator: pallet_mileage::crypto::Public::from(sp_core::sr25519::Public::from_raw([7; 32])),
-		after: 0,
-		upto: 1,
-		values: BoundedVec::new(),
-	};
-	let signature = sp_core::sr25519::Signature::from_raw([0; 64]).into();
-	let mut bytes =
-		prefix(RuntimeCall::Mileage(pallet_mileage::Call::submit_feed { feed, signature }));
-	([7u8; 32], 0u64, 1u64, vec![(H256::zero(), 1u32); len], [0u8; 64]).encode_to(&mut bytes);
+/// `Mileage::claim` with a proof of `len` siblings.
+fn claim_with_siblings(len: usize) -> Vec<u8> {
+	let leaf = pallet_mileage::Leaf { vehicle: [7; 32], weight: 1 };
+	let proof = pallet_mileage::Proof { leaf_index: 0, siblings: BoundedVec::new() };
+	let mut bytes = prefix(RuntimeCall::Mileage(pallet_mileage::Call::claim {
+		batch: 0,
+		slot: 0,
+		leaf,
+		leaf_salt: [0; 32],
+		proof,
+	}));
+	(0u64, 0u32, leaf, [0u8; 32], 0u64, vec![valley_merkle_sum::Node::EMPTY; len])
+		.encode_to(&mut bytes);
 	bytes
 }
 
 fn undecodable(w: &mut World) -> Option<Attempt> {
-	let (name, make, bound): (&'static str, fn(usize) -> Vec<u8>, u32) = match w.rng.below(5) {
+	let (name, make, bound): (&'static str, fn(usize) -> Vec<u8>, u32) = match w.rng.below(4) {
 		0 => (
 			"Crystals::set_box_kind",
 			box_kind_with_prizes,
@@ -151,16 +144,7 @@ fn undecodable(w: &mut World) -> Option<Attempt> {
 		),
 		1 => ("Crystals::set_box_kind", box_kind_with_name, pallet_crystals::MAX_NAME_LEN),
 		2 => ("Crystals::set_task_kind", task_kind_with_name, pallet_crystals::MAX_NAME_LEN),
-		3 => (
-			"Oracle::feed_values",
-			feed_values_with,
-			<Runtime as pallet_oracle::Config>::MaxFeedValues::get(),
-		),
-		_ => (
-			"Mileage::submit_feed",
-			submit_feed_with,
-			<Runtime as pallet_mileage::Config>::MaxFeed::get(),
-		),
+		_ => ("Mileage::claim", claim_with_siblings, valley_merkle_sum::MAX_DEPTH),
 	};
 	// Once with the most the bound allows, which must decode (so that the encoding is right).
 	let bound = bound as usize;

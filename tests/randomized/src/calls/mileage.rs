@@ -1,13 +1,26 @@
-//! Mileage mining: the oracle operators (membership), their feeds (oracle, and the mileage
-//! pallet's authorized feeds) and the vehicles.
+//! Mileage mining: the oracle operators (membership), the vehicle registry (the admin, owners and
+//! the operators' proposals), and the batches: the operators' commitments to each batch's weights
+//! and the claims of its winners.
+//!
+//! The run keeps a model of what the operators compute off chain ([`MileageModel`]): for each
+//! batch in flight, the tree every honest operator commits (random weights of the vehicles
+//! registered when the run first looks at the batch, the same for all of them) and the tree the
+//! liars commit; and the registry changes the operators want. The chain never checks leaves
+//! against the registry, so any such model is an honest one: what it checks is that a majority
+//! committed the root, and that a claim proves the leaf that owns its point.
+
+use std::{collections::BTreeMap, rc::Rc};
 
 use codec::Encode;
-use frame_support::{traits::Get, BoundedVec};
-use sp_core::Pair;
+use sp_core::{Pair, H256};
 use sp_runtime::Perbill;
-use valley_runtime::{AccountId, Runtime, RuntimeCall, RuntimeOrigin};
+use valley_merkle_sum::{Node, Tree};
+use valley_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeOrigin};
 
-use pallet_mileage::{FeedPayload, Km, VehicleId};
+use pallet_mileage::{
+	BatchIndex, BatchPhase, BatchRecord, Change, Commitment, CommitmentPayload, Leaf, Proof,
+	ProposalPayload, Salt, SlotState, VehicleId, COMMIT_TAG, PROPOSE_TAG,
+};
 
 use crate::{
 	actors::FERDIE,
@@ -23,17 +36,126 @@ pub const GENS: &[Gen] = &[
 	Gen { pallet: "OracleMembership", weight: 3, kind: Kind::User, make: change_key },
 	Gen { pallet: "OracleMembership", weight: 3, kind: Kind::Admin, make: set_prime },
 	Gen { pallet: "OracleMembership", weight: 2, kind: Kind::Admin, make: clear_prime },
-	Gen { pallet: "Oracle", weight: 30, kind: Kind::User, make: feed_values },
 	Gen { pallet: "Mileage", weight: 8, kind: Kind::Admin, make: register_vehicle },
 	Gen { pallet: "Mileage", weight: 12, kind: Kind::User, make: transfer_vehicle },
 	Gen { pallet: "Mileage", weight: 5, kind: Kind::User, make: deregister_vehicle },
 	Gen { pallet: "Mileage", weight: 10, kind: Kind::Admin, make: report_behaviour },
-	Gen { pallet: "Mileage", weight: 25, kind: Kind::Other, make: submit_feed },
+	Gen { pallet: "Mileage", weight: 30, kind: Kind::Other, make: commit },
+	Gen { pallet: "Mileage", weight: 60, kind: Kind::Other, make: claim },
+	Gen { pallet: "Mileage", weight: 15, kind: Kind::Other, make: propose },
 ];
+
+/// New vehicles are registered mostly while fewer than this many are: a batch's winners are a
+/// tenth of its leaves, and each needs a claim within the proof window.
+const FEW_VEHICLES: u32 = 120;
+
+/// The most registry changes the operators want at once.
+const MAX_WANTED: usize = 8;
+
+/// The highest weight of a car in a batch: 30 days of 500 km.
+const MAX_WEIGHT: u64 = 30 * 500;
+
+/// The trees of one batch, as the operators build them.
+pub struct Trees {
+	/// What every honest operator commits.
+	pub honest: Tree,
+	/// What the liars commit, all alike (so that among few operators they may reach a majority):
+	/// the honest leaves with one car's weight inflated, or a made-up car.
+	pub lie: Tree,
+}
+
+impl Trees {
+	/// The tree the run built whose commitment is `commitment`, if any.
+	pub fn of(&self, commitment: &Commitment) -> Option<&Tree> {
+		[&self.honest, &self.lie].into_iter().find(|t| t.commitment() == *commitment)
+	}
+}
+
+/// What the operators know off chain, for the run's generators and checks.
+#[derive(Default)]
+pub struct MileageModel {
+	/// The trees of the batches in flight the run has looked at.
+	batches: BTreeMap<BatchIndex, Rc<Trees>>,
+	/// Registry changes the operators want: each proposed by several of them until a majority
+	/// applies it (or it no longer changes anything).
+	wanted: Vec<Change<AccountId>>,
+}
+
+impl MileageModel {
+	/// The trees of `batch`, if the run built them.
+	pub fn trees(&self, batch: BatchIndex) -> Option<Rc<Trees>> {
+		self.batches.get(&batch).cloned()
+	}
+
+	/// Forgets the trees of the batches no longer in flight.
+	pub fn forget_finished(&mut self) {
+		let in_flight = pallet_mileage::InFlight::<Runtime>::get();
+		self.batches.retain(|batch, _| in_flight.contains(batch));
+	}
+}
+
+/// The leaf of `tree` that owns `point`, if `point` is below its total.
+pub fn leaf_at(tree: &Tree, point: u64) -> Option<u64> {
+	let mut start = 0u64;
+	for index in 0..tree.len() {
+		start = start.saturating_add(tree.leaf(index)?.weight);
+		if point < start {
+			return Some(index);
+		}
+	}
+	None
+}
+
+/// The trees of `batch` (closed at `close_ms`): built the first time the run looks at the batch.
+/// Each vehicle registered then and active by the cut-off weighs a random amount, its behaviour
+/// factor applied; now and then nobody drove, or weights are huge.
+fn trees(w: &mut World, batch: BatchIndex, close_ms: u64) -> Rc<Trees> {
+	if let Some(trees) = w.mileage.trees(batch) {
+		return trees;
+	}
+	let mut vehicles: Vec<_> = pallet_mileage::Vehicles::<Runtime>::iter().collect();
+	vehicles.sort_by_key(|(id, _)| *id);
+	let (nobody, max) = match w.rng.below(40) {
+		0 => (true, 1),
+		1 => (false, 1 << 40),
+		_ => (false, MAX_WEIGHT),
+	};
+	let mut leaves: Vec<(valley_merkle_sum::VehicleId, u64)> = Vec::new();
+	for (id, vehicle) in vehicles {
+		// A car that did not drive (or not since its activation) has no leaf.
+		if nobody || vehicle.activation > close_ms || w.rng.percent(10) {
+			continue;
+		}
+		let weight = vehicle.behaviour.mul_floor(w.rng.range(1, max));
+		if weight > 0 {
+			leaves.push((id.0, weight));
+		}
+	}
+	let mut lie = leaves.clone();
+	if lie.is_empty() {
+		// Above every keyed id the run makes (random ones), so the order holds.
+		lie.push(([0xff; 32], MAX_WEIGHT));
+	} else {
+		let i = w.rng.index(lie.len());
+		lie[i].1 = lie[i].1.saturating_mul(100);
+	}
+	let salt: Salt = w.rng.bytes();
+	let build = |leaves: Vec<_>| {
+		Tree::from_sorted(salt, leaves).unwrap_or_else(|e| panic!("batch {batch}'s tree: {e}"))
+	};
+	let trees = Rc::new(Trees { honest: build(leaves), lie: build(lie) });
+	w.mileage.batches.insert(batch, trees.clone());
+	trees
+}
 
 /// The oracle operators now.
 fn members() -> Vec<AccountId> {
 	pallet_membership::Members::<Runtime>::get().into_inner()
+}
+
+/// The actors that are oracle operators now.
+fn member_actors(w: &World) -> Vec<usize> {
+	members().iter().filter_map(|m| w.actors.index_of(m)).collect()
 }
 
 /// An actor that may become an operator: Ferdie, the operator actors, now and then anyone.
@@ -47,12 +169,21 @@ fn candidate(w: &mut World) -> usize {
 
 /// A current operator that is an actor (mostly), or any actor.
 fn operator(w: &mut World) -> usize {
-	let members: Vec<usize> = members().iter().filter_map(|m| w.actors.index_of(m)).collect();
+	let members = member_actors(w);
 	if w.rng.percent(85) && !members.is_empty() {
 		w.one_of(&members)
 	} else {
 		w.anyone()
 	}
+}
+
+/// An actor that is no operator now (any actor if all are).
+fn non_operator(w: &mut World) -> usize {
+	let members = members();
+	let others: Vec<usize> = (0..w.actors.count())
+		.filter(|i| !members.contains(&w.actors.all[*i].account))
+		.collect();
+	w.one_of(&others)
 }
 
 fn membership(call: pallet_membership::Call<Runtime>) -> RuntimeCall {
@@ -133,75 +264,31 @@ fn clear_prime(w: &mut World) -> Option<Attempt> {
 	w.admin(membership(pallet_membership::Call::clear_prime {}))
 }
 
-/// Odometer readings of `count` vehicles: mostly plausible increments on the last accepted
-/// reading, now and then a decrease, an implausible jump, an unknown vehicle or a repeat.
-fn readings(w: &mut World, count: usize) -> Vec<(VehicleId, Km)> {
-	let now = w.now();
-	let mut out: Vec<(VehicleId, Km)> = Vec::with_capacity(count);
-	for _ in 0..count {
-		if let (true, Some(repeat)) = (w.rng.one_in(30), out.last().copied()) {
-			out.push(repeat);
-			continue;
-		}
-		let vehicle = w.vehicle();
-		let last = pallet_mileage::Vehicles::<Runtime>::get(vehicle).and_then(|v| v.last_reading);
-		let km = match last {
-			Some(last) => {
-				let max = pallet_mileage::rules::max_distance(now.saturating_sub(last.at), 200, 2)
-					.min(u64::from(Km::MAX)) as Km;
-				match w.rng.below(25) {
-					0 => last.odometer.saturating_sub(w.rng.range(1, 50) as Km),
-					1 => last
-						.odometer
-						.saturating_add(max.saturating_add(1 + w.rng.below(1_000) as Km)),
-					2 => Km::MAX,
-					_ => {
-						last.odometer.saturating_add(w.rng.range(0, u64::from(max.min(600))) as Km)
-					},
-				}
-			},
-			None => w.rng.below(300_000) as Km,
-		};
-		out.push((vehicle, km));
-	}
-	out
-}
-
-/// How many readings a feed carries: mostly a few dozen, now and then none or the most allowed.
-fn feed_size(w: &mut World) -> usize {
-	match w.rng.below(40) {
-		0 => 0,
-		1 => <<Runtime as pallet_mileage::Config>::MaxFeed as Get<u32>>::get() as usize,
-		_ => w.rng.range(1, 40) as usize,
+/// A vehicle id to register: mostly a new one while the registry is small, else one tried
+/// before (registered or not).
+fn vehicle_to_register(w: &mut World) -> VehicleId {
+	let registered = pallet_mileage::VehicleCount::<Runtime>::get();
+	let new = if registered < FEW_VEHICLES { 70 } else { 10 };
+	if w.rng.percent(new) {
+		w.new_vehicle()
+	} else {
+		w.vehicle()
 	}
 }
 
-fn feed_values(w: &mut World) -> Option<Attempt> {
-	// One feed per operator per block; root feeds as the oracle pallet's own account.
-	let size = feed_size(w);
-	let values = BoundedVec::truncate_from(readings(w, size));
-	let call = RuntimeCall::Oracle(pallet_oracle::Call::feed_values { values });
-	if w.rng.one_in(10) {
-		return w.admin(call);
+/// An owner: mostly an owner actor, now and then any recipient.
+fn owner(w: &mut World) -> AccountId {
+	if w.rng.percent(85) {
+		let i = w.one_of(&w.owners.clone());
+		w.actors.account(i)
+	} else {
+		w.recipient()
 	}
-	let who = operator(w);
-	w.by(who, call)
 }
 
 fn register_vehicle(w: &mut World) -> Option<Attempt> {
-	// New vehicles mostly while there are few: the checks after every block go over them all.
-	let registered = pallet_mileage::HighestSlot::<Runtime>::get()
-		.saturating_sub(pallet_mileage::FreeSlotCount::<Runtime>::get());
-	let new = if registered < 400 { 70 } else { 15 };
-	let vehicle = if w.rng.percent(new) { w.new_vehicle() } else { w.vehicle() };
-	let owner = if w.rng.percent(85) {
-		{
-			let i = w.one_of(&w.owners.clone());
-			w.actors.account(i)
-		}
-	} else {
-		w.recipient()
-	};
+	let vehicle = vehicle_to_register(w);
+	let owner = owner(w);
 	let now = w.now();
 	let activation = match w.rng.below(20) {
 		0..=1 => Some(now.saturating_sub(w.rng.range(0, 86_400_000))),
@@ -211,16 +298,15 @@ fn register_vehicle(w: &mut World) -> Option<Attempt> {
 	};
 	let call =
 		RuntimeCall::Mileage(pallet_mileage::Call::register_vehicle { vehicle, owner, activation });
-	// Operators register too; anybody else is refused.
-	if w.rng.percent(40) {
+	// The admin only: operators register by proposing; anybody else is refused.
+	if w.rng.percent(20) {
 		let who = operator(w);
 		return w.by(who, call);
 	}
 	w.admin(call)
 }
 
-/// A vehicle and who calls about it: its owner, a registrar (root or an operator) or someone
-/// else.
+/// A vehicle and who calls about it: its owner, the admin, an operator or someone else.
 fn vehicle_and_caller(w: &mut World) -> (VehicleId, Option<usize>) {
 	let vehicle = w.vehicle();
 	let owner =
@@ -234,7 +320,7 @@ fn vehicle_and_caller(w: &mut World) -> (VehicleId, Option<usize>) {
 	(vehicle, caller)
 }
 
-fn owner_or_registrar(w: &mut World, caller: Option<usize>, call: RuntimeCall) -> Option<Attempt> {
+fn owner_or_admin(w: &mut World, caller: Option<usize>, call: RuntimeCall) -> Option<Attempt> {
 	match caller {
 		Some(who) => w.by(who, call),
 		None => w.admin(call),
@@ -243,77 +329,389 @@ fn owner_or_registrar(w: &mut World, caller: Option<usize>, call: RuntimeCall) -
 
 fn transfer_vehicle(w: &mut World) -> Option<Attempt> {
 	let (vehicle, caller) = vehicle_and_caller(w);
-	let new_owner = if w.rng.percent(85) {
-		{
-			let i = w.one_of(&w.owners.clone());
-			w.actors.account(i)
-		}
-	} else {
-		w.recipient()
-	};
+	let new_owner = owner(w);
 	let call = RuntimeCall::Mileage(pallet_mileage::Call::transfer_vehicle { vehicle, new_owner });
-	owner_or_registrar(w, caller, call)
+	owner_or_admin(w, caller, call)
 }
 
 fn deregister_vehicle(w: &mut World) -> Option<Attempt> {
 	let (vehicle, caller) = vehicle_and_caller(w);
 	let call = RuntimeCall::Mileage(pallet_mileage::Call::deregister_vehicle { vehicle });
-	owner_or_registrar(w, caller, call)
+	owner_or_admin(w, caller, call)
+}
+
+/// A behaviour factor: a clean record, none, or anything between.
+fn factor(w: &mut World) -> Perbill {
+	match w.rng.below(5) {
+		0 => Perbill::zero(),
+		1 => Perbill::one(),
+		_ => Perbill::from_parts(w.rng.range(0, 1_000_000_000) as u32),
+	}
 }
 
 fn report_behaviour(w: &mut World) -> Option<Attempt> {
 	let vehicle = w.vehicle();
-	let factor = match w.rng.below(5) {
-		0 => Perbill::zero(),
-		1 => Perbill::one(),
-		_ => Perbill::from_parts(w.rng.range(0, 1_000_000_000) as u32),
-	};
+	let factor = factor(w);
 	let call = RuntimeCall::Mileage(pallet_mileage::Call::report_behaviour { vehicle, factor });
-	if w.rng.percent(40) {
+	// The admin only; operators report by proposing.
+	if w.rng.percent(20) {
 		let who = operator(w);
 		return w.by(who, call);
 	}
 	w.admin(call)
 }
 
-fn submit_feed(w: &mut World) -> Option<Attempt> {
-	// An operator's off-chain worker's feed, as a general transaction authorized by the
-	// operator's signature and cursor; also forged, out of order, empty, from a non-operator.
-	let who = operator(w);
-	let account = w.actors.account(who);
-	let cursor = pallet_mileage::FeedCursor::<Runtime>::get(&account);
-	let (after, upto) = match w.rng.below(12) {
-		0 if cursor > 0 => (cursor - w.rng.range(1, cursor.min(10)), cursor + 1),
-		1 => (cursor + w.rng.range(1, 10), cursor + 20),
-		2 => (cursor, cursor),
-		3 => (cursor, cursor.saturating_add(1 << 40)),
-		_ => (cursor, cursor + w.rng.range(1, 1_000)),
+/// Actor `who`'s oracle key: its own sr25519 key, whose account is its own.
+fn oracle_key(w: &World, who: usize) -> pallet_mileage::crypto::Public {
+	pallet_mileage::crypto::Public::from(w.actors.all[who].pair.public())
+}
+
+/// `operator`'s signature of `payload` under `tag` over the chain's genesis hash, as its worker
+/// signs it; now and then one the pool refuses (`BadProof`): over another chain's genesis, under
+/// the other tag, by another key, or of another payload.
+fn signature<P: Encode>(
+	w: &mut World,
+	operator: usize,
+	tag: &'static [u8; 16],
+	payload: &P,
+) -> pallet_mileage::crypto::Signature {
+	let genesis = pallet_mileage::Pallet::<Runtime>::genesis_hash();
+	let other_tag = if tag == COMMIT_TAG { PROPOSE_TAG } else { COMMIT_TAG };
+	let (signer, tag, genesis, other_payload) = match w.rng.below(50) {
+		0 => (operator, tag, H256(w.rng.bytes()), false),
+		1 => (operator, other_tag, genesis, false),
+		2 => (w.anyone(), tag, genesis, false),
+		3 => (operator, tag, genesis, true),
+		_ => (operator, tag, genesis, false),
 	};
-	let size = feed_size(w);
-	let values = BoundedVec::truncate_from(readings(w, size));
-	let feed: FeedPayload<_, <Runtime as pallet_mileage::Config>::MaxFeed> = FeedPayload {
-		operator: pallet_mileage::crypto::Public::from(w.actors.all[who].pair.public()),
-		after,
-		upto,
-		values,
-	};
-	let signer = match w.rng.below(12) {
-		0 => w.anyone(),
-		_ => who,
-	};
-	let mut signed = feed.encode();
-	if w.rng.one_in(12) {
-		// The signature of another feed.
-		signed.push(0);
+	let mut message = pallet_mileage::signed_message(tag, &genesis, payload);
+	if other_payload {
+		message.push(0);
 	}
-	let signature = w.actors.all[signer].pair.sign(&signed).into();
-	let call = RuntimeCall::Mileage(pallet_mileage::Call::submit_feed { feed, signature });
-	let via = match w.rng.below(10) {
-		// Dispatched as authorized (the signature is not checked then, only the cursor).
-		0 => Via::Origin(RuntimeOrigin::from(frame_system::RawOrigin::Authorized)),
-		1 => Via::Origin(RuntimeOrigin::signed(account)),
-		2 => Via::Origin(RuntimeOrigin::root()),
+	w.actors.all[signer].pair.sign(&message).into()
+}
+
+/// How an authorized call is made: mostly as the general transaction the operators' workers
+/// send; now and then dispatched with the origin only a valid authorization gives (its
+/// signature then unchecked), from a signed or root origin (refused), or bare (no unsigned
+/// validator takes it).
+fn authorized_via(w: &mut World, who: usize) -> Via {
+	match w.rng.below(50) {
+		0..=1 => Via::Origin(RuntimeOrigin::from(frame_system::RawOrigin::Authorized)),
+		2 => Via::Origin(RuntimeOrigin::signed(w.actors.account(who))),
+		3 => Via::Origin(RuntimeOrigin::root()),
+		4 => Via::Bare,
 		_ => Via::General,
+	}
+}
+
+/// The batches in flight with their records, oldest first.
+fn in_flight() -> Vec<(BatchIndex, BatchRecord<BlockNumber, Balance>)> {
+	pallet_mileage::InFlight::<Runtime>::get()
+		.into_iter()
+		.filter_map(|batch| pallet_mileage::Batches::<Runtime>::get(batch).map(|r| (batch, r)))
+		.collect()
+}
+
+/// A batch index nothing is in flight under: long finished, or not closed yet.
+fn unknown_batch(w: &mut World) -> BatchIndex {
+	let next = pallet_stone::NextBatch::<Runtime>::get();
+	match w.rng.below(3) {
+		0 => next.saturating_sub(w.rng.range(20, 200)),
+		1 => next + w.rng.range(0, 5),
+		_ => w.rng.next_u64(),
+	}
+}
+
+fn commit(w: &mut World) -> Option<Attempt> {
+	// An operator's root of a batch: mostly a batch taking commitments by an operator that has
+	// not committed it yet, as the workers do once they built the batch's tree.
+	let now = w.block;
+	let batches = in_flight();
+	let members = member_actors(w);
+	let waiting: Vec<(BatchIndex, u64, Vec<usize>)> = batches
+		.iter()
+		.filter(|(_, r)| matches!(r.phase, BatchPhase::Committing) && now <= r.deadline)
+		.map(|(batch, r)| {
+			let left = members
+				.iter()
+				.copied()
+				.filter(|i| {
+					!pallet_mileage::Commitments::<Runtime>::contains_key(
+						batch,
+						w.actors.account(*i),
+					)
+				})
+				.collect();
+			(*batch, r.close_ms, left)
+		})
+		.filter(|(_, _, left): &(_, _, Vec<usize>)| !left.is_empty())
+		.collect();
+	let (batch, close_ms, who) = match (w.rng.below(20), w.rng.pick(&waiting).cloned()) {
+		// A batch that takes none: in another phase, or unknown.
+		(0, _) | (1, None) if !batches.is_empty() => {
+			let (batch, record) = w.rng.pick(&batches).cloned()?;
+			(batch, Some(record.close_ms), operator(w))
+		},
+		(1, _) => (unknown_batch(w), None, operator(w)),
+		// A batch it committed already, or by an actor that is no operator.
+		(2, Some((batch, close_ms, _))) => (batch, Some(close_ms), w.one_of(&members)),
+		(3, Some((batch, close_ms, _))) => (batch, Some(close_ms), non_operator(w)),
+		(_, Some((batch, close_ms, left))) => {
+			let who = w.one_of(&left);
+			(batch, Some(close_ms), who)
+		},
+		// Nothing to commit now.
+		(_, None) => return None,
 	};
+	let commitment = match close_ms {
+		Some(close_ms) => {
+			let trees = trees(w, batch, close_ms);
+			let honest = trees.honest.commitment();
+			match w.rng.below(100) {
+				0..=84 => honest,
+				85..=92 => trees.lie.commitment(),
+				// The honest root with another sum, or count.
+				93..=95 => Commitment { total: honest.total.wrapping_add(1), ..honest },
+				96..=97 => Commitment { count: honest.count + 1, ..honest },
+				_ => Commitment { root: w.rng.bytes(), ..honest },
+			}
+		},
+		None => Commitment { root: w.rng.bytes(), total: w.rng.below(1 << 20), count: 3 },
+	};
+	let payload = CommitmentPayload { operator: oracle_key(w, who), batch, commitment };
+	let signature = signature(w, who, COMMIT_TAG, &payload);
+	let call = RuntimeCall::Mileage(pallet_mileage::Call::commit { payload, signature });
+	let via = authorized_via(w, who);
+	Some(Attempt::Call { call, via })
+}
+
+/// The claim of `slot` of `batch` by leaf `index` of `tree`, if it has that leaf.
+fn claim_of(
+	batch: BatchIndex,
+	slot: u32,
+	tree: &Tree,
+	index: u64,
+) -> Option<(BatchIndex, u32, Leaf, Salt, Proof)> {
+	Some((batch, slot, tree.leaf(index)?, tree.leaf_salt(index)?, tree.proof(index)?))
+}
+
+fn claim(w: &mut World) -> Option<Attempt> {
+	// A winner's proof for an open slot of a batch drawing its winners, from the tree whose root
+	// was accepted; now and then a wrong leaf, a forged proof, a settled or unknown slot, another
+	// batch.
+	let now = w.block;
+	let batches = in_flight();
+	let drawing: Vec<(BatchIndex, u64, Commitment, u32)> = batches
+		.iter()
+		.filter_map(|(batch, r)| match &r.phase {
+			BatchPhase::Drawing { commitment, winners, open, .. }
+				if *open > 0 && now <= r.deadline =>
+			{
+				Some((*batch, r.close_ms, *commitment, *winners))
+			},
+			_ => None,
+		})
+		.collect();
+	let Some((batch, close_ms, commitment, winners)) = w.rng.pick(&drawing).copied() else {
+		// Nothing to prove now: now and then a claim for a batch that is not drawing.
+		if !w.rng.one_in(20) {
+			return None;
+		}
+		let claim = match w.rng.pick(&batches).cloned() {
+			Some((batch, record)) => {
+				let trees = trees(w, batch, record.close_ms);
+				claim_of(batch, 0, &trees.honest, 0)
+			},
+			None => None,
+		};
+		let (batch, slot, leaf, leaf_salt, proof) = match claim {
+			Some(claim) => claim,
+			None => (unknown_batch(w), 0, Leaf { vehicle: w.rng.bytes(), weight: 1 }, w.rng.bytes(), empty_proof()),
+		};
+		let call = RuntimeCall::Mileage(pallet_mileage::Call::claim {
+			batch,
+			slot,
+			leaf,
+			leaf_salt,
+			proof,
+		});
+		return Some(Attempt::Call { call, via: Via::General });
+	};
+	let slots: Vec<(u32, SlotState<AccountId>)> =
+		pallet_mileage::Slots::<Runtime>::iter_prefix(batch).collect();
+	let open: Vec<(u32, u64)> = slots
+		.iter()
+		.filter_map(|(slot, state)| match state {
+			SlotState::Open { point } => Some((*slot, *point)),
+			_ => None,
+		})
+		.collect();
+	let (slot, point) = *w.rng.pick(&open)?;
+	let trees = trees(w, batch, close_ms);
+	// The tree behind the accepted root; if the run built none (a forged root accepted by a lone
+	// operator), nobody can prove anything: the honest tree's leaves fail.
+	let tree = trees.of(&commitment).unwrap_or(&trees.honest);
+	let index = leaf_at(tree, point).unwrap_or(0);
+	let Some((mut batch, mut slot, mut leaf, mut leaf_salt, mut proof)) =
+		claim_of(batch, slot, tree, index)
+	else {
+		let leaf = Leaf { vehicle: w.rng.bytes(), weight: 1 };
+		let call = RuntimeCall::Mileage(pallet_mileage::Call::claim {
+			batch,
+			slot,
+			leaf,
+			leaf_salt: w.rng.bytes(),
+			proof: empty_proof(),
+		});
+		return Some(Attempt::Call { call, via: Via::General });
+	};
+	match w.rng.below(100) {
+		// Another leaf, which does not own the point.
+		85..=87 if tree.len() > 1 => {
+			let other = (index + 1 + w.rng.below(tree.len() - 1)) % tree.len();
+			(batch, slot, leaf, leaf_salt, proof) = claim_of(batch, slot, tree, other)?;
+		},
+		// A forged weight, sibling sum, salt, index or proof length.
+		85..=88 => leaf.weight += 1,
+		89 => match proof.siblings.get_mut(0) {
+			Some(sibling) => sibling.sum = sibling.sum.wrapping_add(1),
+			None => leaf_salt[0] ^= 1,
+		},
+		90 => leaf_salt = w.rng.bytes(),
+		91 => proof.leaf_index += 1,
+		92 => {
+			let _ = proof.siblings.try_push(Node { hash: w.rng.bytes(), sum: 0 });
+		},
+		// The same leaf in the other tree (the liars', or the honest one if the liars won).
+		93 => {
+			let other = if std::ptr::eq(tree, &trees.honest) { &trees.lie } else { &trees.honest };
+			if let Some(c) = claim_of(batch, slot, other, index.min(other.len().saturating_sub(1)))
+			{
+				(batch, slot, leaf, leaf_salt, proof) = c;
+			}
+		},
+		// A slot already settled, or beyond the batch's winners.
+		94..=95 => {
+			let settled: Vec<u32> = slots
+				.iter()
+				.filter(|(_, s)| !matches!(s, SlotState::Open { .. }))
+				.map(|(slot, _)| *slot)
+				.collect();
+			slot = match w.rng.pick(&settled) {
+				Some(settled) => *settled,
+				None => winners + w.rng.below(3) as u32,
+			};
+		},
+		// Another batch: in flight in another phase, or unknown.
+		96..=98 => {
+			batch = match w.rng.pick(&batches) {
+				Some((other, _)) if w.rng.percent(70) => *other,
+				_ => unknown_batch(w),
+			};
+		},
+		_ => {},
+	}
+	let call =
+		RuntimeCall::Mileage(pallet_mileage::Call::claim { batch, slot, leaf, leaf_salt, proof });
+	// Anyone may send it: the claim needs no key.
+	let who = w.anyone();
+	let via = authorized_via(w, who);
+	Some(Attempt::Call { call, via })
+}
+
+/// A proof with no sibling, of leaf 0.
+fn empty_proof() -> Proof {
+	Proof { leaf_index: 0, siblings: Default::default() }
+}
+
+/// Whether `change` would change the registry now.
+fn would_change(change: &Change<AccountId>) -> bool {
+	let current = pallet_mileage::Vehicles::<Runtime>::get(change.vehicle());
+	match change {
+		Change::Register { .. } => current.is_none(),
+		Change::Transfer { to, .. } => current.is_some_and(|v| v.owner != *to),
+		Change::Deregister { .. } => current.is_some(),
+		Change::Behaviour { factor, .. } => current.is_some_and(|v| v.behaviour != *factor),
+	}
+}
+
+/// A registry change the operators might want: mostly registering, passing on and behaviour
+/// factors, now and then deregistering.
+fn change(w: &mut World) -> Change<AccountId> {
+	match w.rng.below(10) {
+		0..=3 => {
+			let vehicle = vehicle_to_register(w);
+			let owner = owner(w);
+			let activation = w.now().saturating_sub(w.rng.range(0, 86_400_000));
+			Change::Register { vehicle, owner, activation }
+		},
+		4..=6 => {
+			let vehicle = w.vehicle();
+			let to = owner(w);
+			Change::Transfer { vehicle, to }
+		},
+		7 => Change::Deregister { vehicle: w.vehicle() },
+		_ => {
+			let vehicle = w.vehicle();
+			let factor = factor(w);
+			Change::Behaviour { vehicle, factor }
+		},
+	}
+}
+
+/// A change that changes nothing (refused): registering a registered vehicle, passing one on to
+/// its owner, deregistering an unknown one, its behaviour factor as it is.
+fn no_op(w: &mut World) -> Change<AccountId> {
+	let vehicle = w.vehicle();
+	let Some(current) = pallet_mileage::Vehicles::<Runtime>::get(vehicle) else {
+		return Change::Deregister { vehicle };
+	};
+	match w.rng.below(3) {
+		0 => Change::Register { vehicle, owner: current.owner, activation: current.activation },
+		1 => Change::Transfer { vehicle, to: current.owner },
+		_ => Change::Behaviour { vehicle, factor: current.behaviour },
+	}
+}
+
+fn propose(w: &mut World) -> Option<Attempt> {
+	// An operator's vote for a registry change the operators want, until a majority applies it;
+	// now and then a change only one wants (it expires), one that changes nothing, a second vote,
+	// or a vote of an actor that is no operator.
+	w.mileage.wanted.retain(would_change);
+	let change = match w.rng.below(20) {
+		0..=2 => change(w),
+		3..=4 => no_op(w),
+		_ => match w.rng.pick(&w.mileage.wanted).cloned() {
+			Some(wanted) if w.mileage.wanted.len() >= MAX_WANTED || !w.rng.one_in(4) => wanted,
+			_ => {
+				let wanted = change(w);
+				if w.mileage.wanted.len() >= MAX_WANTED {
+					w.mileage.wanted.remove(0);
+				}
+				w.mileage.wanted.push(wanted.clone());
+				wanted
+			},
+		},
+	};
+	let now = w.block;
+	let hash = pallet_mileage::Pallet::<Runtime>::proposal_hash(&change);
+	let voters: Vec<AccountId> = pallet_mileage::Proposals::<Runtime>::get(hash)
+		.filter(|p| p.expires > now)
+		.map(|p| p.voters.into_inner())
+		.unwrap_or_default();
+	let voted: Vec<usize> = voters.iter().filter_map(|v| w.actors.index_of(v)).collect();
+	let members = member_actors(w);
+	let not_voted: Vec<usize> = members.iter().copied().filter(|i| !voted.contains(i)).collect();
+	let who = match w.rng.below(20) {
+		0 if !voted.is_empty() => w.one_of(&voted),
+		1 => non_operator(w),
+		_ if !not_voted.is_empty() => w.one_of(&not_voted),
+		_ => operator(w),
+	};
+	let payload = ProposalPayload { operator: oracle_key(w, who), change };
+	let signature = signature(w, who, PROPOSE_TAG, &payload);
+	let call = RuntimeCall::Mileage(pallet_mileage::Call::propose { payload, signature });
+	let via = authorized_via(w, who);
 	Some(Attempt::Call { call, via })
 }

@@ -18,8 +18,11 @@
 //!   read a runtime version; `set_code_without_checks` succeeds.
 //! - `Balances::burn` is refused for everybody by the runtime's call filter;
 //!   `Balances::force_adjust_total_issuance` is made only with a zero delta (see below).
-//! - `Mileage::submit_feed` is signed by the operator's key as the oracle worker signs it, with
-//!   forged and mismatched signatures besides.
+//! - `Mileage::commit`, `claim` and `propose` are general transactions authorized as the
+//!   operators' workers send them: commitments and proposals signed with the operator's oracle
+//!   key over the chain's genesis hash, claims proving the leaf of an open slot from the tree the
+//!   run modelled for the batch ([`MileageModel`]); with forged, misdirected and stale ones
+//!   besides.
 //!
 //! Admin powers left out of the *valid* inputs, because the SDK pallets let them change the
 //! supply of STONE behind the Stone pallet's accounting (total issuance + burned = genesis +
@@ -36,6 +39,7 @@ mod mileage;
 mod system;
 
 pub use executive::forged_beacon;
+pub use mileage::{leaf_at, MileageModel, Trees};
 
 use valley_runtime::{RuntimeCall, RuntimeOrigin, UncheckedExtrinsic};
 
