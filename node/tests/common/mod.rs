@@ -256,6 +256,28 @@ fn peer_id(node_key: &str) -> String {
 /// Starts the nine validators of `local` under `dir` (validator `i` with //Validator`i`'s keys,
 /// booting from validator 1) and waits until each answers RPC.
 pub fn start_local_network(dir: &TempDir) -> Vec<Node> {
+	start_local_network_with(dir, |_| None)
+}
+
+/// Puts validator `index`'s development oracle key (//Validator`index`, key type `orcl`) into
+/// the keystore under `base`.
+fn insert_oracle_key(base: &Path, index: usize) {
+	let status = Command::new(node_binary())
+		.args(["key", "insert", "--chain", "local", "--base-path"])
+		.arg(base)
+		.args(["--suri", &format!("//Validator{index}")])
+		.args(["--key-type", "orcl", "--scheme", "sr25519"])
+		.status()
+		.unwrap();
+	assert!(status.success(), "key insert orcl for validator {index}");
+}
+
+/// The nine validators, validator `i` an oracle operator reading the telematics service at
+/// `telematics(i)` if that is `Some` (its `orcl` key inserted).
+pub fn start_local_network_with(
+	dir: &TempDir,
+	telematics: impl Fn(usize) -> Option<String>,
+) -> Vec<Node> {
 	let peer_id = peer_id(&node_key(1));
 	assert!(peer_id.starts_with("12D3"), "peer id: {peer_id}");
 	let mut nodes: Vec<Node> = Vec::new();
@@ -267,6 +289,11 @@ pub fn start_local_network(dir: &TempDir) -> Vec<Node> {
 			["--chain", "local", "--validator", "--allow-private-ip", "--node-key", &key]
 				.map(String::from)
 				.to_vec();
+		if let Some(url) = telematics(i) {
+			insert_oracle_key(&base, i);
+			args.push("--telematics-url".into());
+			args.push(url);
+		}
 		if let Some(boot) = nodes.first() {
 			args.push("--bootnodes".into());
 			args.push(format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", boot.p2p_port));

@@ -1,0 +1,270 @@
+//! Committed mileage end to end, on the nine-validator `local` network whose validators are its
+//! nine oracle operators, reading the telematics simulator (`scripts/telematics-sim`):
+//!
+//! - the operators' workers register the simulator's fleet by majority (owners and behaviour
+//!   factors as the service says), with no sudo call;
+//! - every batch's root is committed identically by the honest operators and accepted; winners
+//!   are proven and paid to the cars' owners;
+//! - validator 9 reads a lying feed (inflated odometers, a car passed to a thief, behaviour
+//!   factors changed): its roots differ and are never accepted, its proposals never apply;
+//! - validator 2 killed and restarted mid-batch rebuilds its state from the service and commits
+//!   the same roots as the others.
+
+mod common;
+
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	io::{Read, Write},
+	net::TcpStream,
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+use codec::Decode;
+use common::*;
+use serde_json::{json, Value};
+use sp_core::{sr25519, Pair, H256};
+use sp_runtime::Perbill;
+use valley_runtime::{AccountId, Runtime, RuntimeEvent};
+
+use pallet_mileage::{Commitment, Event as MileageEvent, Vehicle};
+
+/// The telematics simulator (an honest port and a lying one), killed when dropped.
+struct Simulator {
+	port: u16,
+	liar_port: u16,
+	child: Child,
+}
+
+impl Simulator {
+	fn start(args: &[&str]) -> Self {
+		let (port, liar_port) = (free_port(), free_port());
+		let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/telematics-sim");
+		let child = Command::new("python3")
+			.arg(script)
+			.args(["--port", &port.to_string(), "--liar-port", &liar_port.to_string()])
+			.args(args)
+			.stdout(Stdio::null())
+			.spawn()
+			.expect("python3 runs the simulator");
+		let sim = Simulator { port, liar_port, child };
+		wait_for("the simulator to answer", Duration::from_secs(60), || sim.get("/health").ok());
+		sim
+	}
+
+	fn url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	fn liar_url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.liar_port)
+	}
+
+	fn get(&self, path: &str) -> Result<Value, String> {
+		let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+		stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+		write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+			.map_err(|e| e.to_string())?;
+		let mut response = String::new();
+		stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+		let (head, body) = response.split_once("\r\n\r\n").ok_or("no HTTP body")?;
+		if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
+			return Err(head.lines().next().unwrap_or_default().to_string());
+		}
+		serde_json::from_str(body).map_err(|e| e.to_string())
+	}
+}
+
+impl Drop for Simulator {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// Decoded storage value `key` at block `hash` (the best block if `None`).
+fn storage<T: Decode>(node: &Node, key: Vec<u8>, hash: Option<&Value>) -> Option<T> {
+	let key = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&key));
+	let params = match hash {
+		Some(hash) => json!([key, hash]),
+		None => json!([key]),
+	};
+	let value = node.rpc("state_getStorage", params).ok()?;
+	value.as_str().map(|hex| T::decode(&mut &unhex(hex)[..]).expect("decodes"))
+}
+
+/// The Mileage events of block `number`.
+fn mileage_events(node: &Node, number: u64) -> Vec<MileageEvent<Runtime>> {
+	let (hash, _) = header_at(node, number);
+	let key = [sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
+	let records: Vec<frame_system::EventRecord<RuntimeEvent, H256>> =
+		storage(node, key, Some(&hash)).unwrap_or_default();
+	records
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Mileage(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn vehicle(node: &Node, id: H256) -> Option<Vehicle<AccountId>> {
+	storage(node, pallet_mileage::Vehicles::<Runtime>::hashed_key_for(id), None)
+}
+
+fn h256(hex: &str) -> H256 {
+	H256::from_slice(&unhex(hex))
+}
+
+fn validator(i: usize) -> AccountId {
+	AccountId::from(sr25519::Pair::from_string(&format!("//Validator{i}"), None).unwrap().public())
+}
+
+/// What the test reads off the chain's events.
+#[derive(Default)]
+struct Seen {
+	/// Each batch's commitments, by operator.
+	commitments: BTreeMap<u64, BTreeMap<AccountId, Commitment>>,
+	/// Each accepted batch's root, and the block it was accepted in.
+	accepted: BTreeMap<u64, (Commitment, u64)>,
+	/// Winners' owners, per batch.
+	won: BTreeMap<u64, Vec<AccountId>>,
+	/// Registry changes applied.
+	applied: usize,
+	/// Blocks read.
+	upto: u64,
+}
+
+impl Seen {
+	fn read(&mut self, node: &Node) {
+		let best = node.best_number().unwrap_or(self.upto);
+		for number in self.upto + 1..=best {
+			for event in mileage_events(node, number) {
+				match event {
+					MileageEvent::CommitmentSubmitted { batch, operator, commitment, .. } => {
+						self.commitments.entry(batch).or_default().insert(operator, commitment);
+					},
+					MileageEvent::BatchCommitted { batch, commitment } => {
+						self.accepted.insert(batch, (commitment, number));
+					},
+					MileageEvent::VehicleWon { batch, owner, .. } => {
+						self.won.entry(batch).or_default().push(owner)
+					},
+					MileageEvent::ChangeApplied { .. } => self.applied += 1,
+					_ => {},
+				}
+			}
+		}
+		self.upto = best;
+	}
+}
+
+#[test]
+fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() {
+	// Ten cars reporting every two seconds, one of them faulty (its odometer goes back).
+	let sim = Simulator::start(&[
+		"--cars", "10", "--tick", "2", "--idle", "0", "--backwards", "1", "--time-scale", "1.5",
+		"--seed", "5",
+	]);
+	let dir = TempDir::new("operators");
+	let (honest, liar) = (sim.url(), sim.liar_url());
+	let mut nodes = start_local_network_with(&dir, |i| {
+		Some(if i == 9 { liar.clone() } else { honest.clone() })
+	});
+	let started = Instant::now();
+
+	// The fleet, registered by the operators' majority as the honest service says.
+	let fleet = sim.get("/fleet").unwrap()["vehicles"].as_array().unwrap().clone();
+	let expected: Vec<(H256, AccountId, Perbill)> = fleet
+		.iter()
+		.map(|car| {
+			let owner: [u8; 32] = unhex(car["owner"].as_str().unwrap()).try_into().unwrap();
+			let ppm = car["behaviour_ppm"].as_u64().unwrap() as u32;
+			(h256(car["vehicle"].as_str().unwrap()), AccountId::from(owner), Perbill::from_parts(ppm * 1_000))
+		})
+		.collect();
+	wait_for("the fleet registered by the operators", Duration::from_secs(240), || {
+		expected
+			.iter()
+			.all(|(id, owner, factor)| {
+				vehicle(&nodes[0], *id).is_some_and(|v| v.owner == *owner && v.behaviour == *factor)
+			})
+			.then_some(())
+	});
+	println!("MEASURED fleet of {} registered by majority {:.0} s after start", expected.len(), started.elapsed().as_secs_f64());
+	assert!(
+		expected.iter().any(|(_, _, factor)| *factor < Perbill::one()),
+		"a car with a reported violation weighs less"
+	);
+
+	// Batches are committed and proven; the network keeps going while validator 2 is killed and
+	// restarted mid-batch.
+	let mut seen = Seen::default();
+	let paid_batches = |seen: &Seen| seen.won.values().filter(|owners| !owners.is_empty()).count();
+	wait_for("two batches paid", Duration::from_secs(240), || {
+		seen.read(&nodes[0]);
+		(paid_batches(&seen) >= 2).then_some(())
+	});
+	let restarted_at = {
+		let in_flight = nodes[0].best_number().unwrap();
+		nodes[1].kill();
+		std::thread::sleep(Duration::from_secs(8));
+		nodes[1].restart();
+		nodes[1].wait_rpc(Duration::from_secs(120));
+		in_flight
+	};
+	let two = validator(2);
+	wait_for("validator 2 to commit again after its restart", Duration::from_secs(300), || {
+		seen.read(&nodes[0]);
+		seen.accepted.iter().any(|(batch, (_, at))| {
+			*at > restarted_at && seen.commitments.get(batch).is_some_and(|c| c.contains_key(&two))
+		})
+		.then_some(())
+	});
+	wait_for("two more batches paid", Duration::from_secs(240), || {
+		seen.read(&nodes[0]);
+		(paid_batches(&seen) >= 4).then_some(())
+	});
+
+	// Every accepted root is the honest operators' (at least five identical), never the liar's.
+	let nine = validator(9);
+	let owners: BTreeSet<AccountId> = expected.iter().map(|(_, owner, _)| owner.clone()).collect();
+	let mut liar_differs = 0;
+	for (batch, (root, _)) in &seen.accepted {
+		let commitments = &seen.commitments[batch];
+		let agreeing = commitments.values().filter(|c| *c == root).count();
+		assert!(agreeing >= 5, "batch {batch}: {agreeing} commitments of the accepted root");
+		for (operator, commitment) in commitments {
+			if *operator == nine {
+				assert_ne!(commitment, root, "batch {batch}: the lying feed's root was accepted");
+				liar_differs += 1;
+			} else if root.count > 0 {
+				assert_eq!(commitment, root, "batch {batch}: an honest operator's root differs");
+			}
+		}
+		// Validator 2's roots after its restart are the others'.
+		if let Some(after_restart) = commitments.get(&two) {
+			assert_eq!(after_restart, root, "batch {batch}: validator 2 after its restart");
+		}
+	}
+	assert!(liar_differs >= 1, "the liar committed (and differed) at least once");
+	// Winners are paid to the fleet's owners; the thief the liar named never owns a car.
+	for (batch, winners) in &seen.won {
+		for owner in winners {
+			assert!(owners.contains(owner), "batch {batch} paid {owner:?}");
+		}
+	}
+	for (id, owner, factor) in &expected {
+		let v = vehicle(&nodes[0], *id).unwrap();
+		assert_eq!((&v.owner, v.behaviour), (owner, *factor), "the liar's proposals changed nothing");
+	}
+	let batches = seen.accepted.len();
+	let winners: usize = seen.won.values().map(Vec::len).sum();
+	println!(
+		"MEASURED nine operators: {batches} batches accepted (liar differed {liar_differs} times), \
+		 {winners} winners paid, {} registry changes applied, in {:.0} s",
+		seen.applied,
+		started.elapsed().as_secs_f64()
+	);
+	drop(nodes);
+}
