@@ -201,9 +201,9 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 	// restarted mid-batch.
 	let mut seen = Seen::default();
 	let paid_batches = |seen: &Seen| seen.won.values().filter(|owners| !owners.is_empty()).count();
-	wait_for("two batches paid", Duration::from_secs(240), || {
+	wait_for("a batch paid", Duration::from_secs(240), || {
 		seen.read(&nodes[0]);
-		(paid_batches(&seen) >= 2).then_some(())
+		(paid_batches(&seen) >= 1).then_some(())
 	});
 	let restarted_at = {
 		let in_flight = nodes[0].best_number().unwrap();
@@ -221,9 +221,10 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		})
 		.then_some(())
 	});
-	wait_for("two more batches paid", Duration::from_secs(240), || {
+	let paid_before = paid_batches(&seen);
+	wait_for("a batch paid after the restart", Duration::from_secs(240), || {
 		seen.read(&nodes[0]);
-		(paid_batches(&seen) >= 4).then_some(())
+		(paid_batches(&seen) > paid_before).then_some(())
 	});
 
 	// Every accepted root is the honest operators' (at least five identical), never the liar's.
