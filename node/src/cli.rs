@@ -51,11 +51,11 @@ pub struct Cli {
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
 
-	/// The car maker's telematics service that this node's oracle off-chain worker reads, e.g.
-	/// `http://127.0.0.1:8787` (`scripts/telematics-sim`). Kept in the node's offchain storage,
-	/// so it stays set for later starts. The worker runs only with an oracle operator's key in
-	/// the keystore (`valley-node key insert --key-type orcl --scheme sr25519`) and off-chain
-	/// workers on (the default for validators; `--offchain-worker always` otherwise).
+	/// The car maker's telematics service (plain `http://`, e.g. `http://127.0.0.1:8787`,
+	/// `scripts/telematics-sim`) that this node's oracle operator worker reads: it commits every
+	/// batch's root of the cars' weights, proves the winners, proposes the fleet's registry
+	/// changes and serves owners' proofs (`mileage_proof`). It acts only while the keystore holds
+	/// the key of a current operator (`valley-node key insert --key-type orcl --scheme sr25519`).
 	#[arg(long, value_name = "URL")]
 	pub telematics_url: Option<String>,
 }

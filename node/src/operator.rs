@@ -27,7 +27,7 @@ use valley_merkle_sum::{Commitment, Leaf, Proof, Salt};
 use valley_operator::{
 	http::HttpService,
 	types::{FleetChange, RegistryEntry, Rules},
-	worker::{BatchPhase, BatchView, Chain, ChainView, SlotView, Worker},
+	worker::{BatchPhase, BatchView, Chain, ChainView, SlotView, Worker, WorkerConfig},
 };
 use valley_runtime::{opaque::Block, AccountId, RuntimeCall, UncheckedExtrinsic};
 
@@ -95,7 +95,10 @@ impl NodeChain {
 
 	/// Queues `call` as a general transaction with every extension and no signer: authorized
 	/// by the call itself (`#[pallet::authorize]`).
-	fn submit(&self, call: pallet_mileage::Call<valley_runtime::Runtime>) -> Result<(), NodeChainError> {
+	fn submit(
+		&self,
+		call: pallet_mileage::Call<valley_runtime::Runtime>,
+	) -> Result<(), NodeChainError> {
 		let call = RuntimeCall::Mileage(call);
 		let xt = UncheckedExtrinsic::new_transaction(
 			call,
@@ -150,7 +153,11 @@ impl Chain for NodeChain {
 					},
 				},
 				committed_by_me: b.committed.contains(&me),
-				accepted: b.commitment.map(|(root, total, count)| Commitment { root, total, count }),
+				accepted: b.commitment.map(|(root, total, count)| Commitment {
+					root,
+					total,
+					count,
+				}),
 			})
 			.collect();
 		Ok(ChainView {
@@ -167,7 +174,11 @@ impl Chain for NodeChain {
 	}
 
 	fn registry_at(&self, block: u32) -> Result<Vec<RegistryEntry>, NodeChainError> {
-		let at = self.client.hash(block).map_err(api_error)?.ok_or(NodeChainError::UnknownBlock(block))?;
+		let at = self
+			.client
+			.hash(block)
+			.map_err(api_error)?
+			.ok_or(NodeChainError::UnknownBlock(block))?;
 		let api = self.client.runtime_api();
 		let mut entries = Vec::new();
 		let mut after = None;
@@ -186,8 +197,10 @@ impl Chain for NodeChain {
 	}
 
 	fn commit(&self, batch: u64, commitment: Commitment) -> Result<(), NodeChainError> {
-		let payload = pallet_mileage::CommitmentPayload { operator: self.oracle_id(), batch, commitment };
-		let message = pallet_mileage::signed_message(pallet_mileage::COMMIT_TAG, &self.genesis(), &payload);
+		let payload =
+			pallet_mileage::CommitmentPayload { operator: self.oracle_id(), batch, commitment };
+		let message =
+			pallet_mileage::signed_message(pallet_mileage::COMMIT_TAG, &self.genesis(), &payload);
 		let signature = self.sign(&message)?;
 		self.submit(pallet_mileage::Call::commit { payload, signature })
 	}
@@ -205,10 +218,12 @@ impl Chain for NodeChain {
 
 	fn propose(&self, change: FleetChange) -> Result<(), NodeChainError> {
 		let change = match change {
-			FleetChange::Register { vehicle, owner, activation_ms } => pallet_mileage::Change::Register {
-				vehicle: vehicle.into(),
-				owner: owner.into(),
-				activation: activation_ms,
+			FleetChange::Register { vehicle, owner, activation_ms } => {
+				pallet_mileage::Change::Register {
+					vehicle: vehicle.into(),
+					owner: owner.into(),
+					activation: activation_ms,
+				}
 			},
 			FleetChange::Transfer { vehicle, to } => {
 				pallet_mileage::Change::Transfer { vehicle: vehicle.into(), to: to.into() }
@@ -221,7 +236,8 @@ impl Chain for NodeChain {
 			},
 		};
 		let payload = pallet_mileage::ProposalPayload { operator: self.oracle_id(), change };
-		let message = pallet_mileage::signed_message(pallet_mileage::PROPOSE_TAG, &self.genesis(), &payload);
+		let message =
+			pallet_mileage::signed_message(pallet_mileage::PROPOSE_TAG, &self.genesis(), &payload);
 		let signature = self.sign(&message)?;
 		self.submit(pallet_mileage::Call::propose { payload, signature })
 	}
@@ -240,9 +256,13 @@ where
 	P: TransactionPool<Block = Block> + 'static,
 {
 	let service = Arc::new(
-		HttpService::new(url.clone(), Duration::from_secs(5)).map_err(|e| format!("{url}: {e:?}"))?,
+		HttpService::new(url.clone(), Duration::from_secs(5))
+			.map_err(|e| format!("{url}: {e:?}"))?,
 	);
-	let worker: SharedWorker = Arc::new(Mutex::new(Worker::new()));
+	// The worker reads the finalized head, a few blocks behind what it sent: a transaction is
+	// sent again only after 30 s without it showing there.
+	let config = WorkerConfig { resend_after_steps: 15, ..Default::default() };
+	let worker: SharedWorker = Arc::new(Mutex::new(Worker::with_config(config)));
 	let shared = worker.clone();
 	spawn.spawn("valley-operator", Some("oracle"), async move {
 		loop {
@@ -256,7 +276,8 @@ where
 				};
 				let (worker, service) = (shared.clone(), service.clone());
 				let step = tokio::task::spawn_blocking(move || {
-					let report = worker.lock().map(|mut w| w.step(&chain, &*service)).map_err(|_| ());
+					let report =
+						worker.lock().map(|mut w| w.step(&chain, &*service)).map_err(|_| ());
 					(report, chain.queue.into_inner().unwrap_or_default())
 				})
 				.await;
@@ -287,10 +308,10 @@ fn log_report(
 			for problem in &report.problems {
 				log::warn!(target: LOG_TARGET, "{problem:?}");
 			}
-			let busy = !report.built.is_empty() ||
-				!report.committed.is_empty() ||
-				!report.claimed.is_empty() ||
-				!report.proposed.is_empty();
+			let busy = !report.built.is_empty()
+				|| !report.committed.is_empty()
+				|| !report.claimed.is_empty()
+				|| !report.proposed.is_empty();
 			if busy {
 				log::info!(
 					target: LOG_TARGET,

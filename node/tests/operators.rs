@@ -163,8 +163,18 @@ impl Seen {
 fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() {
 	// Ten cars reporting every two seconds, one of them faulty (its odometer goes back).
 	let sim = Simulator::start(&[
-		"--cars", "10", "--tick", "2", "--idle", "0", "--backwards", "1", "--time-scale", "1.5",
-		"--seed", "5",
+		"--cars",
+		"10",
+		"--tick",
+		"2",
+		"--idle",
+		"0",
+		"--backwards",
+		"1",
+		"--time-scale",
+		"1.5",
+		"--seed",
+		"5",
 	]);
 	let dir = TempDir::new("operators");
 	let (honest, liar) = (sim.url(), sim.liar_url());
@@ -180,7 +190,11 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		.map(|car| {
 			let owner: [u8; 32] = unhex(car["owner"].as_str().unwrap()).try_into().unwrap();
 			let ppm = car["behaviour_ppm"].as_u64().unwrap() as u32;
-			(h256(car["vehicle"].as_str().unwrap()), AccountId::from(owner), Perbill::from_parts(ppm * 1_000))
+			(
+				h256(car["vehicle"].as_str().unwrap()),
+				AccountId::from(owner),
+				Perbill::from_parts(ppm * 1_000),
+			)
 		})
 		.collect();
 	wait_for("the fleet registered by the operators", Duration::from_secs(240), || {
@@ -191,7 +205,11 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 			})
 			.then_some(())
 	});
-	println!("MEASURED fleet of {} registered by majority {:.0} s after start", expected.len(), started.elapsed().as_secs_f64());
+	println!(
+		"MEASURED fleet of {} registered by majority {:.0} s after start",
+		expected.len(),
+		started.elapsed().as_secs_f64()
+	);
 	assert!(
 		expected.iter().any(|(_, _, factor)| *factor < Perbill::one()),
 		"a car with a reported violation weighs less"
@@ -216,10 +234,13 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 	let two = validator(2);
 	wait_for("validator 2 to commit again after its restart", Duration::from_secs(300), || {
 		seen.read(&nodes[0]);
-		seen.accepted.iter().any(|(batch, (_, at))| {
-			*at > restarted_at && seen.commitments.get(batch).is_some_and(|c| c.contains_key(&two))
-		})
-		.then_some(())
+		seen.accepted
+			.iter()
+			.any(|(batch, (_, at))| {
+				*at > restarted_at
+					&& seen.commitments.get(batch).is_some_and(|c| c.contains_key(&two))
+			})
+			.then_some(())
 	});
 	let paid_before = paid_batches(&seen);
 	wait_for("a batch paid after the restart", Duration::from_secs(240), || {
@@ -257,7 +278,11 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 	}
 	for (id, owner, factor) in &expected {
 		let v = vehicle(&nodes[0], *id).unwrap();
-		assert_eq!((&v.owner, v.behaviour), (owner, *factor), "the liar's proposals changed nothing");
+		assert_eq!(
+			(&v.owner, v.behaviour),
+			(owner, *factor),
+			"the liar's proposals changed nothing"
+		);
 	}
 	let batches = seen.accepted.len();
 	let winners: usize = seen.won.values().map(Vec::len).sum();

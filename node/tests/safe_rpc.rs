@@ -1,6 +1,6 @@
 //! The RPC a web page can reach on the nodes `scripts/start` runs: a node started with exactly the
 //! flags the script gives its validators (`SAFE_RPC_FLAGS` in `scripts/lib.sh`) refuses the
-//! methods that change keys or the oracle's telematics URL, serves polkadot.js's safe ones, and
+//! methods that change keys or offchain storage, serves polkadot.js's safe ones, and
 //! lets only local pages and polkadot.js apps read its answers.
 
 mod common;

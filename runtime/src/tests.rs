@@ -697,7 +697,9 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 		build_block(3, SLOT_0 + 601);
 		let batch = Mileage::batches_in_flight()[0].batch;
 		let commitment = dev_commitment(batch, &one_car_tree(car, 80));
-		assert_ok!(commitment.function.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
+		assert_ok!(commitment
+			.function
+			.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
 		assert_ok!(Crystals::open_box(RuntimeOrigin::signed(alice.clone()), 1));
 
 		// Block 4: inherents, a stranger's remark, then the end of the block.
@@ -748,4 +750,3 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 		assert_eq!(Balances::balance(&alice), presets::DEV_ENDOWMENT + UNIT);
 	});
 }
-

@@ -1,13 +1,40 @@
 // Starts real valley-node processes for the tests and connects @polkadot/api to them.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
+// With KEEP_LOGS=1 the temporary directories (node.log, simulator.log) stay after the tests.
+const KEEP_LOGS = Boolean(process.env.KEEP_LOGS);
+// The development telematics service (docs/committed-mileage.md).
+const SIMULATOR = fileURLToPath(new URL('../../scripts/telematics-sim', import.meta.url));
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Resolves with the first truthy value `check` returns, polling every `everyMs`; rejects with
+// `what` and the last error `check` threw once `timeoutMs` passed.
+export async function waitFor (what, check, { timeoutMs = 60_000, everyMs = 1_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`${what}: not within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError.message})` : ''}`);
+    }
+    await sleep(everyMs);
+  }
+}
 
 export function freePort () {
   return new Promise((resolve, reject) => {
@@ -31,35 +58,109 @@ async function waitForPort (port, timeoutMs) {
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
 }
 
+// Stops a child process (SIGINT, SIGKILL after `graceMs`) and resolves once it exited.
+function stopChild (child, graceMs = 30_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGINT');
+  });
+}
+
 // Starts `valley-node` with `args`; resolves once @polkadot/api is connected and ready.
-export async function startNode (name, args) {
+// `options.keys`: keys put in the node's keystore before it starts, each
+// `{ suri, type, scheme = 'sr25519' }` (`valley-node key insert` for `options.chain`, 'dev' by
+// default), e.g. `{ suri: '//Ferdie', type: 'orcl' }` for the development chain's oracle operator.
+// The node's output is `node.log` in `dir` (kept with KEEP_LOGS=1).
+export async function startNode (name, args, { keys = [], chain = 'dev' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `valley-js-${name}-`));
+  for (const { suri, type, scheme = 'sr25519' } of keys) {
+    execFileSync(NODE_BIN, [
+      'key', 'insert', '--chain', chain, '--base-path', dir, '--suri', suri,
+      '--key-type', type, '--scheme', scheme
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
   const rpcPort = await freePort();
   const p2pPort = await freePort();
-  const log = openSync(join(dir, 'node.log'), 'a');
+  const logPath = join(dir, 'node.log');
+  const log = openSync(logPath, 'a');
   const child = spawn(NODE_BIN, [
     ...args, '--base-path', dir, '--rpc-port', String(rpcPort), '--port', String(p2pPort),
     '--no-prometheus', '--no-telemetry', '--no-mdns'
   ], { stdio: ['ignore', 'ignore', log] });
+  closeSync(log);
 
-  await waitForPort(rpcPort, 180_000);
-  const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
-  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
-  await api.isReady;
+  let api;
+  let provider;
+  try {
+    await waitForPort(rpcPort, 180_000);
+    provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
+    api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
+    await api.isReady;
+  } catch (error) {
+    await api?.disconnect();
+    await stopChild(child);
+    throw new Error(`${name}: the node did not come up (log: ${logPath}): ${error.message}`);
+  }
 
   return {
     api,
+    // For the node's own RPC methods: `provider.send(method, params)`.
+    provider,
     dir,
+    log: logPath,
     async stop () {
       await api.disconnect();
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dir, { recursive: true, force: true });
+      await stopChild(child);
+      if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+// Starts the telematics simulator (scripts/telematics-sim) on a free port with `args` (e.g.
+// ['--cars', '6']); resolves once it answers /health. `get(path)` fetches a path of its JSON API.
+// Its output is `simulator.log` in `dir` (kept with KEEP_LOGS=1).
+export async function startSimulator (args = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'valley-js-telematics-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logPath = join(dir, 'simulator.log');
+  const log = openSync(logPath, 'a');
+  const child = spawn('python3', [SIMULATOR, '--port', String(port), ...args], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+
+  async function get (path) {
+    const response = await fetch(`${url}${path}`);
+    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+    return response.json();
+  }
+
+  try {
+    await waitFor('the telematics simulator answers /health', async () => {
+      if (exited) throw new Error(`it exited (log: ${logPath})`);
+      return (await get('/health')).ok;
+    }, { timeoutMs: 30_000, everyMs: 200 });
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+
+  return {
+    url,
+    dir,
+    log: logPath,
+    get,
+    async stop () {
+      await stopChild(child, 5_000);
+      if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
     }
   };
 }

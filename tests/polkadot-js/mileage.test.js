@@ -1,112 +1,352 @@
-// Mileage mining as its users see it: an oracle operator registers a car and feeds its odometer
-// (fee-free), implausible readings are refused with a reason, the next batch is drawn and paid to
-// the car's owner, and the runtime API answers the owner's questions.
+// Mileage mining as its users see it (docs/committed-mileage.md): a car maker's telematics service
+// (scripts/telematics-sim) and the development chain's oracle operator, Ferdie, whose node runs
+// the operator's worker. Per-car readings never go on chain: the worker registers the service's
+// fleet by proposals, commits each batch's Merkle-sum root fee-free and proves the drawn winners,
+// who are paid; an owner asks the operator's node for its car's leaf and proof (`mileage_proof`,
+// signed with the owner's key) and has the runtime check its share against the committed root.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
-import { startNode, sendAndFinalize } from './harness.js';
+import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { startNode, startSimulator, waitFor } from './harness.js';
 
-const UNIT = 10n ** 12n;
+const CARS = 6;
+// Six cars that all drive (30 times faster than real time: about a kilometre a one-second tick,
+// well within the chain's 200 km/h plus 2 km a reading), the last one a faulty unit whose
+// odometer sometimes goes backwards. Car 3 (i % 7 == 3) has a reported traffic violation.
+const SIMULATOR_ARGS = ['--cars', String(CARS), '--tick', '1', '--idle', '0', '--backwards', '1', '--seed', '3', '--time-scale', '30'];
+const VIOLATION_CAR = 3;
+const FAULTY_CAR = CARS - 1;
+const VIN = (i) => `LIMVALLEY${String(i).padStart(8, '0')}`;
+const PROOF_REQUEST_TAG = 'valley/mi/prooff';
+const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
+
+let sim;
 let node;
-let keyring;
-let oracle;
-let dave;
-// A vehicle id is a hash of the VIN; the VIN itself never goes on chain.
-const car = blake2AsHex('LGWEF6A59NH000001');
+let chain;
+let fleet; // the service's /fleet
+let accounts; // the development accounts by their 0x public key
+let ferdie; // the development chain's oracle operator
 
 before(async () => {
   await cryptoWaitReady();
-  keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  oracle = keyring.addFromUri('//Ferdie'); // the development chains' oracle operator
-  dave = keyring.addFromUri('//Dave');
-  node = await startNode('mileage', ['--dev']);
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  accounts = new Map(DEV_NAMES.map((name) => {
+    const pair = keyring.addFromUri(`//${name}`);
+    return [u8aToHex(decodeAddress(pair.address)), { name, pair }];
+  }));
+  ferdie = keyring.addFromUri('//Ferdie');
+  sim = await startSimulator(SIMULATOR_ARGS);
+  fleet = (await sim.get('/fleet')).vehicles;
+  node = await startNode('mileage', ['--dev', '--telematics-url', sim.url], {
+    keys: [{ suri: '//Ferdie', type: 'orcl', scheme: 'sr25519' }]
+  });
+  chain = await recordChain(node.api, ferdie.address);
 });
 
 after(async () => {
+  chain?.stop();
   await node?.stop();
+  await sim?.stop();
 });
 
-const free = async (who) => (await node.api.query.system.account(who.address)).data.free.toBigInt();
 const named = (api, events, section, method) =>
   events.filter(({ event }) => api.events[section][method].is(event)).map(({ event }) => event.data);
 
-test('the oracle registers a car and feeds its odometer without paying fees', async () => {
-  const { api } = node;
-  assert.deepEqual((await api.query.oracleMembership.members()).map(String), [oracle.address]);
-  const registered = await sendAndFinalize(api, api.tx.mileage.registerVehicle(car, dave.address, null), oracle);
-  assert.equal(named(api, registered, 'mileage', 'VehicleRegistered')[0].owner.toString(), dave.address);
-  assert.ok((await api.query.mileage.vehiclesOf(dave.address, car)).isSome);
-
-  const before = await free(oracle);
-  const fed = await sendAndFinalize(api, api.tx.oracle.feedValues([[car, 12_000]]), oracle);
-  const [baseline] = named(api, fed, 'mileage', 'ReadingAccepted');
-  assert.equal(baseline.odometer.toNumber(), 12_000);
-  assert.equal(baseline.distance.toNumber(), 0);
-  assert.equal(await free(oracle), before, 'a valid feed is free');
-
-  // Seconds later: 2 km is within 200 km/h plus the tolerance, 300 km is not, and odometers never
-  // go back.
-  const more = await sendAndFinalize(api, api.tx.oracle.feedValues([[car, 12_002]]), oracle);
-  assert.equal(named(api, more, 'mileage', 'ReadingAccepted')[0].weight.toNumber(), 2);
-  const jump = await sendAndFinalize(api, api.tx.oracle.feedValues([[car, 12_302]]), oracle);
-  assert.equal(named(api, jump, 'mileage', 'ReadingRejected')[0].reason.toString(), 'ImplausibleIncrement');
-  const back = await sendAndFinalize(api, api.tx.oracle.feedValues([[car, 11_000]]), oracle);
-  assert.equal(named(api, back, 'mileage', 'ReadingRejected')[0].reason.toString(), 'OdometerDecreased');
-
-  await assert.rejects(
-    sendAndFinalize(api, api.tx.oracle.feedValues([[car, 12_003]]), keyring.addFromUri('//Alice')),
-    /oracle\.NoPermission/
-  );
-});
-
-test('the next batch is drawn among the cars that drove and paid to the owner', async () => {
-  const { api } = node;
-  // The first block with a draw from now on, and Dave's balance just before and in it.
-  const found = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no batch drawn within 60 s')), 60_000);
-    let done = false;
-    api.rpc.chain.subscribeNewHeads(async (header) => {
-      const at = await api.at(header.hash);
-      const events = await at.query.system.events();
-      const drawn = named(api, events, 'mileage', 'BatchDrawn');
-      if (drawn.length && !done) {
-        done = true;
-        clearTimeout(timer);
-        const parent = await api.at(header.parentHash);
-        resolve({
-          drawn: drawn[0],
-          won: named(api, events, 'mileage', 'VehicleWon'),
-          before: (await parent.query.system.account(dave.address)).data.free.toBigInt(),
-          after: (await at.query.system.account(dave.address)).data.free.toBigInt()
-        });
-      }
-    }).catch(reject);
+// Every finalized block from the first on, in order: its events and Ferdie's free balance, so
+// that the tests can wait for an event and look at the blocks around it.
+async function recordChain (api, operator) {
+  const blocks = [];
+  let queue = Promise.resolve();
+  let failure;
+  const record = async (upTo) => {
+    for (let n = blocks.length + 1; n <= upTo; n++) {
+      const hash = await api.rpc.chain.getBlockHash(n);
+      const at = await api.at(hash);
+      const header = await api.rpc.chain.getHeader(hash);
+      blocks.push({
+        number: n,
+        hash,
+        parentHash: header.parentHash,
+        events: await at.query.system.events(),
+        operatorFree: (await at.query.system.account(operator)).data.free.toBigInt()
+      });
+    }
+  };
+  const unsubscribe = await api.rpc.chain.subscribeFinalizedHeads((header) => {
+    queue = queue.then(() => record(header.number.toNumber())).catch((error) => { failure = error; });
   });
-  assert.equal(found.drawn.participants.toNumber(), 1);
-  assert.equal(found.won.length, 1);
-  assert.equal(found.won[0].vehicle.toHex(), car);
-  assert.equal(found.won[0].owner.toString(), dave.address);
-  // The batch's 500 STONE, plus whatever carried over while nobody drove.
-  const amount = found.won[0].amount.toBigInt();
-  assert.ok(amount >= 500n * UNIT);
-  assert.equal(found.drawn.paid.toBigInt(), amount);
-  assert.equal(found.after - found.before, amount);
+  return {
+    blocks,
+    stop: unsubscribe,
+    // The records of `section.method` events so far, with their block.
+    events (section, method) {
+      if (failure) throw failure;
+      return blocks.flatMap((block) => named(api, block.events, section, method).map((data) => ({ block, data })));
+    },
+    // Resolves with the first `section.method` event (with its block) that `filter` accepts.
+    waitForEvent (section, method, filter, timeoutMs) {
+      return waitFor(`a finalized ${section}.${method} event`, () =>
+        this.events(section, method).find(({ data }) => filter(data)), { timeoutMs, everyMs: 500 });
+    }
+  };
+}
 
-  const [last] = await api.call.mileageApi.recentBatches(1);
-  assert.equal(last.winners[0].vehicle.toHex(), car);
-  assert.equal(last.winners[0].owner.toString(), dave.address);
+// The operator's `mileage_proof` answer for `vehicle`, asked as `signer`: its signature over
+// ("valley/mi/prooff", genesis hash, vehicle), the SCALE encoding of a 16-byte tag and two hashes.
+function requestProof (vehicle, signer) {
+  const message = u8aConcat(stringToU8a(PROOF_REQUEST_TAG), node.api.genesisHash.toU8a(), hexToU8a(vehicle));
+  assert.equal(message.length, 16 + 32 + 32);
+  return node.provider.send('mileage_proof', [vehicle, u8aToHex(signer.sign(message))]);
+}
+
+// The service's readings, all of them, oldest first.
+async function readings () {
+  const all = [];
+  for (let after = 0; ;) {
+    const page = await sim.get(`/readings?after=${after}&limit=500`);
+    all.push(...page.readings);
+    if (page.readings.length === 0) return all;
+    after = page.next;
+  }
+}
+
+test('the operator\'s worker registers the service\'s fleet by itself, under keyed ids', async (t) => {
+  const { api } = node;
+  assert.equal(fleet.length, CARS);
+  assert.deepEqual((await api.call.mileageApi.operators()).map(String), [ferdie.address], 'Ferdie is the only operator');
+  for (const car of fleet) {
+    assert.ok(accounts.has(car.owner), `${car.vehicle} is owned by a development account`);
+  }
+  assert.equal(fleet.filter((car) => car.behaviour_ppm !== 1_000_000).length, 1);
+  assert.equal(fleet[VIOLATION_CAR].behaviour_ppm, 800_000);
+
+  // Nobody registers anything: the worker proposes the fleet, Ferdie's proposals are a majority.
+  const registry = await waitFor('the fleet registered with its behaviour factors', async () => {
+    const entries = await api.query.mileage.vehicles.entries();
+    const byId = new Map(entries.map(([key, value]) => [key.args[0].toHex(), value.unwrap()]));
+    const done = fleet.every((car) =>
+      byId.get(car.vehicle)?.behaviour.toNumber() === car.behaviour_ppm * 1_000);
+    return done && byId;
+  }, { timeoutMs: 90_000 });
+
+  assert.equal(registry.size, CARS, 'the fleet and nothing else');
+  // By Ferdie's proposals, each a majority of one.
+  const registered = await waitFor('the registrations finalized', () => {
+    const events = chain.events('mileage', 'VehicleRegistered');
+    return events.length >= CARS && events;
+  }, { timeoutMs: 30_000 });
+  assert.deepEqual(registered.map(({ data }) => data.vehicle.toHex()).sort(), fleet.map((car) => car.vehicle).sort());
+  const proposals = chain.events('mileage', 'ChangeProposed').filter(({ data }) => data.change.isRegister);
+  assert.equal(proposals.length, CARS);
+  for (const { data } of proposals) {
+    assert.equal(data.operator.toString(), ferdie.address);
+    assert.deepEqual([data.votes.toNumber(), data.needed.toNumber()], [1, 1]);
+  }
+  assert.equal((await api.query.mileage.vehicleCount()).toNumber(), CARS);
+  for (const car of fleet) {
+    const vehicle = registry.get(car.vehicle);
+    const owner = accounts.get(u8aToHex(vehicle.owner.toU8a()));
+    assert.ok(owner, `${car.vehicle}: its owner ${vehicle.owner} is a development account`);
+    assert.equal(u8aToHex(decodeAddress(owner.pair.address)), car.owner, `${car.vehicle}: the fleet's owner`);
+    assert.equal(vehicle.activation.toNumber(), car.activation_ms);
+    assert.ok((await api.query.mileage.vehiclesOf(owner.pair.address, car.vehicle)).isSome);
+    // The runtime API the owners' wallets use says the same.
+    const info = (await api.call.mileageApi.vehicle(car.vehicle)).unwrap();
+    assert.equal(info.owner.toString(), owner.pair.address);
+    assert.equal(info.behaviour.toNumber(), car.behaviour_ppm * 1_000);
+  }
+  assert.equal(registry.get(fleet[VIOLATION_CAR].vehicle).behaviour.toNumber(), 800_000_000, 'Perbill 80%');
+  assert.equal(registry.get(fleet[0].vehicle).behaviour.toNumber(), 1_000_000_000, 'Perbill 100%');
+
+  // A vehicle id is the service's keyed hash of the VIN: the VIN read off a windshield, or its
+  // plain hash, finds nothing on chain.
+  const vins = fleet.map((_, i) => VIN(i));
+  for (const vin of vins) {
+    assert.ok(!registry.has(blake2AsHex(vin)), `${vin}'s plain hash is not a vehicle id`);
+    assert.ok((await api.call.mileageApi.vehicle(blake2AsHex(vin))).isNone);
+  }
+  // Nor anywhere in the chain's state.
+  const needles = vins.flatMap((vin) => [u8aToHex(stringToU8a(vin)).slice(2), blake2AsHex(vin).slice(2)]);
+  const hex = [];
+  for (let startKey; ;) {
+    const keys = await api.rpc.state.getKeysPaged('0x', 1000, startKey);
+    if (keys.length === 0) break;
+    const values = await api.rpc.state.queryStorageAt(keys);
+    keys.forEach((key, i) => hex.push(key.toHex().slice(2), values[i].toHex().slice(2)));
+    startKey = keys[keys.length - 1];
+  }
+  assert.ok(hex.length > 0);
+  t.diagnostic(`${hex.length / 2} storage entries searched for the VINs`);
+  for (const needle of needles) {
+    assert.ok(!hex.some((text) => text.includes(needle)), `${needle} appears nowhere in the state`);
+  }
 });
 
-test('an owner can ask for the car\'s weight, share and expected Stones', async () => {
+test('batches are committed fee-free, drawn and paid to the winners\' owners', async (t) => {
   const { api } = node;
-  const estimate = (await api.call.mileageApi.vehicleEstimate(car)).unwrap();
-  assert.equal(estimate.owner.toString(), dave.address);
-  assert.equal(estimate.odometer.unwrap().toNumber(), 12_002);
-  assert.equal(estimate.weight.toNumber(), 2);
-  assert.equal(estimate.participants.toNumber(), 1);
-  assert.equal(estimate.winnersPerBatch.toNumber(), 1);
-  assert.equal(estimate.share.toNumber(), 1_000_000_000); // Perbill: 100%
-  assert.equal(estimate.expectedPerBatch.toBigInt(), 500n * UNIT);
-  assert.ok((await api.call.mileageApi.vehicleEstimate(blake2AsHex('unknown VIN'))).isNone);
+  // A batch with winners finishes after their claims: look for the first that did.
+  const drawn = await chain.waitForEvent('mileage', 'BatchDrawn', (d) => d.winners.toNumber() > 0, 150_000);
+  const batch = drawn.data.batch.toNumber();
+  t.diagnostic(`batch ${batch} finished in block ${drawn.block.number}: ${drawn.data.toString()}`);
+  const ofBatch = (section, method) =>
+    chain.events(section, method).filter(({ data }) => data.batch.toNumber() === batch);
+
+  // The batch's life on chain: closed, Ferdie's root committed and accepted, points drawn.
+  const [closed] = ofBatch('mileage', 'BatchClosed');
+  assert.ok(closed, `batch ${batch} closed`);
+  const commitments = ofBatch('mileage', 'CommitmentSubmitted');
+  assert.equal(commitments.length, 1, 'one commitment of the one operator');
+  const [committed] = commitments;
+  assert.equal(committed.data.operator.toString(), ferdie.address);
+  assert.equal(committed.data.agreeing.toNumber(), 1);
+  const [accepted] = ofBatch('mileage', 'BatchCommitted');
+  assert.ok(accepted.data.commitment.eq(committed.data.commitment), 'the operator\'s root is the batch\'s');
+  const commitment = accepted.data.commitment;
+  assert.equal(commitment.count.toNumber(), drawn.data.leaves.toNumber());
+  assert.ok(commitment.count.toNumber() > 0 && commitment.count.toNumber() <= CARS);
+  assert.ok(commitment.total.toBigInt() > 0n);
+  const [points] = ofBatch('mileage', 'PointsDrawn');
+  assert.ok(points.block.number > accepted.block.number, 'drawn in a later block than the root was accepted');
+  const winners = points.data.winners.toNumber();
+  assert.ok(winners > 0);
+  assert.equal(points.data.perWinner.toBigInt(), closed.data.amount.toBigInt() / BigInt(winners));
+
+  // Each winner's claim paid its owner: the owner's balance in the claim's block grew by the
+  // amount (by the amounts, if it won several slots in that block).
+  const won = ofBatch('mileage', 'VehicleWon');
+  assert.equal(won.length, drawn.data.winners.toNumber());
+  let paid = 0n;
+  for (const { block, data } of won) {
+    assert.equal(data.amount.toBigInt(), points.data.perWinner.toBigInt());
+    paid += data.amount.toBigInt();
+    const owner = data.owner.toString();
+    const vehicle = (await (await api.at(block.hash)).query.mileage.vehicles(data.vehicle)).unwrap();
+    assert.equal(vehicle.owner.toString(), owner, 'paid to the vehicle\'s owner');
+    const inBlock = named(api, block.events, 'mileage', 'VehicleWon')
+      .filter((w) => w.owner.toString() === owner)
+      .reduce((sum, w) => sum + w.amount.toBigInt(), 0n);
+    const balance = async (hash) => (await (await api.at(hash)).query.system.account(owner)).data.free.toBigInt();
+    assert.equal((await balance(block.hash)) - (await balance(block.parentHash)), inBlock,
+      `${owner}'s balance in block ${block.number}`);
+  }
+  assert.equal(drawn.data.paid.toBigInt(), paid);
+  t.diagnostic(`won: ${won.map(({ block, data }) => `#${block.number} ${data.toString()}`).join('; ')}`);
+
+  // What polkadot.js apps shows of the last batches lists them.
+  const recent = await api.call.mileageApi.recentBatches(5);
+  assert.ok(recent.length > 0);
+  const outcome = recent.find((b) => b.batch.toNumber() === batch);
+  assert.ok(outcome, `batch ${batch} is among the last five`);
+  assert.equal(outcome.root.unwrap().toHex(), commitment.root.toHex());
+  assert.equal(outcome.leaves.toNumber(), commitment.count.toNumber());
+  assert.equal(outcome.amount.toBigInt(), paid);
+  assert.deepEqual(
+    outcome.winners.map((w) => [w.vehicle.toHex(), w.owner.toString(), w.amount.toBigInt()]),
+    won.map(({ data }) => [data.vehicle.toHex(), data.owner.toString(), data.amount.toBigInt()])
+  );
+
+  // The operator's commitments (and claims and proposals) cost it nothing: its balance never went
+  // down, and no fee was paid by it.
+  assert.ok(chain.events('mileage', 'CommitmentSubmitted').length >= 2);
+  for (let i = 1; i < chain.blocks.length; i++) {
+    const [previous, block] = [chain.blocks[i - 1], chain.blocks[i]];
+    assert.ok(block.operatorFree >= previous.operatorFree, `Ferdie's balance dropped in block ${block.number}`);
+  }
+  assert.deepEqual(
+    chain.events('transactionPayment', 'TransactionFeePaid').filter(({ data }) => data.who.toString() === ferdie.address),
+    []
+  );
+  // Nobody else sends transactions here, and the worker's are valid when included.
+  assert.deepEqual(chain.events('system', 'ExtrinsicFailed').map(({ block, data }) => `#${block.number}: ${data}`), []);
+});
+
+test('an owner fetches its car\'s leaf and proof and the runtime confirms its share', async (t) => {
+  const { api } = node;
+  // The first car (Alice's) has weight from the first batch on; should it have none in the newest
+  // batch, the other drivers' owners ask too.
+  const drivers = fleet.filter((_, i) => i !== FAULTY_CAR);
+  const { car, owner, answer } = await waitFor('a car with a proof', async () => {
+    for (const car of drivers) {
+      const owner = accounts.get(car.owner);
+      const answer = await requestProof(car.vehicle, owner.pair);
+      if (answer.batch !== null) return { car, owner, answer };
+    }
+  }, { timeoutMs: 90_000, everyMs: 2_000 });
+
+  t.diagnostic(`${owner.name}'s car ${car.vehicle}: ${JSON.stringify(answer)}`);
+  assert.equal(answer.leaf.vehicle, car.vehicle);
+  assert.ok(answer.leaf.weight > 0);
+  assert.deepEqual(answer.rejected, [], `${owner.name}'s car drives plausibly`);
+  // The root the proof is for is the one the chain accepted for the batch.
+  const accepted = chain.events('mileage', 'BatchCommitted').find(({ data }) => data.batch.toNumber() === answer.batch);
+  assert.ok(accepted, `batch ${answer.batch} was accepted`);
+  assert.equal(answer.commitment.root, accepted.data.commitment.root.toHex());
+  assert.equal(BigInt(answer.commitment.total), accepted.data.commitment.total.toBigInt());
+  assert.equal(BigInt(answer.commitment.count), accepted.data.commitment.count.toBigInt());
+
+  // The weight is the car's kilometres by the batch's cut-off as the service reported them
+  // (a clean record, no day past the 500 km cap).
+  const [closed] = chain.events('mileage', 'BatchClosed').filter(({ data }) => data.batch.toNumber() === answer.batch);
+  const own = (await readings()).filter((r) => r.vehicle === car.vehicle && r.received_ms <= closed.data.closeMs.toNumber());
+  const km = own[own.length - 1].odometer_km - own[0].odometer_km;
+  const expected = km * car.behaviour_ppm / 1_000_000;
+  assert.ok(Math.abs(answer.leaf.weight - expected) < 1, `weight ${answer.leaf.weight}: ${km} km by the cut-off`);
+
+  const share = (leaf) => api.call.mileageApi.share(answer.batch, leaf, answer.leafSalt, {
+    leafIndex: answer.proof.leafIndex,
+    siblings: answer.proof.siblings.map(({ hash, sum }) => ({ hash, sum }))
+  });
+  const result = await share({ vehicle: answer.leaf.vehicle, weight: answer.leaf.weight });
+  assert.ok(result.isOk, `share: ${result.toString()}`);
+  const standing = result.asOk;
+  t.diagnostic(`share: ${standing.toString()}`);
+  assert.equal(standing.batch.toNumber(), answer.batch);
+  assert.equal(standing.weight.toNumber(), answer.leaf.weight);
+  assert.equal(standing.total.toBigInt(), accepted.data.commitment.total.toBigInt());
+  assert.equal(standing.leaves.toBigInt(), accepted.data.commitment.count.toBigInt());
+  assert.ok(standing.share.toNumber() > 0);
+  const exact = Number(BigInt(answer.leaf.weight) * 1_000_000_000n / standing.total.toBigInt());
+  assert.ok(Math.abs(standing.share.toNumber() - exact) <= 1, `share ${standing.share} of weight/total ${exact}`);
+  assert.ok(standing.winnersPerBatch.toNumber() >= 1);
+  assert.ok(standing.expectedPerBatch.toBigInt() > 0n);
+
+  // Nobody but the owner learns a car's weight.
+  const stranger = [...accounts.values()].find(({ name }) => name !== owner.name);
+  await assert.rejects(requestProof(car.vehicle, stranger.pair), /NotOwner/);
+  // A VIN's plain hash is no vehicle.
+  await assert.rejects(requestProof(blake2AsHex(VIN(0)), owner.pair), /UnknownVehicle/);
+
+  // A forged weight does not verify against the committed root.
+  const forged = await share({ vehicle: answer.leaf.vehicle, weight: answer.leaf.weight + 1 });
+  assert.ok(forged.isErr, `a forged weight: ${forged.toString()}`);
+  assert.ok(forged.asErr.isInvalidProof, `a forged weight: ${forged.asErr.type}`);
+});
+
+test('the faulty car\'s owner sees its refused readings with the reason', async (t) => {
+  const car = fleet[FAULTY_CAR];
+  const owner = accounts.get(car.owner);
+  const answer = await waitFor('a refused reading of the faulty car', async () => {
+    const answer = await requestProof(car.vehicle, owner.pair);
+    return answer.rejected.some((r) => r.reason === 'OdometerDecreased') && answer;
+  }, { timeoutMs: 60_000, everyMs: 2_000 });
+  t.diagnostic(`refused readings of ${owner.name}'s faulty car: ${JSON.stringify(answer.rejected)}`);
+
+  // Each refused reading is one the service served for this car, and a decrease is below an
+  // earlier reading of it.
+  const served = new Map((await readings()).filter((r) => r.vehicle === car.vehicle).map((r) => [r.seq, r]));
+  for (const refused of answer.rejected) {
+    const reading = served.get(refused.seq);
+    assert.ok(reading, `seq ${refused.seq} is a reading of the faulty car`);
+    assert.equal(refused.odometerKm, reading.odometer_km);
+    assert.equal(refused.timestampMs, reading.timestamp_ms);
+    if (refused.reason === 'OdometerDecreased') {
+      const earlier = [...served.values()].filter((r) => r.seq < refused.seq);
+      assert.ok(earlier.some((r) => r.odometer_km > refused.odometerKm), `seq ${refused.seq} went back`);
+    }
+  }
+  assert.ok(answer.rejected.every((r) => ['OdometerDecreased', 'ImplausibleIncrement'].includes(r.reason)));
+  // Only the owner sees them.
+  await assert.rejects(requestProof(car.vehicle, accounts.get(fleet[0].owner).pair), /NotOwner/);
 });

@@ -27,6 +27,7 @@ impl<T: Config> BatchDistributor<T::Balance> for Pallet<T> {
 			// Only if batches stopped finishing (deadlines longer than a batch): never hold an
 			// amount that cannot be tracked.
 			Self::deposit_event(Event::BatchNotCommitted { batch, amount });
+			Self::record(batch, None, Zero::zero(), Default::default());
 			return Zero::zero();
 		}
 		InFlight::<T>::put(in_flight);
@@ -35,7 +36,13 @@ impl<T: Config> BatchDistributor<T::Balance> for Pallet<T> {
 		let close_ms = <T::Time as frame_support::traits::Time>::now();
 		Batches::<T>::insert(
 			batch,
-			BatchRecord { amount, closed_at: now, close_ms, deadline, phase: BatchPhase::Committing },
+			BatchRecord {
+				amount,
+				closed_at: now,
+				close_ms,
+				deadline,
+				phase: BatchPhase::Committing,
+			},
 		);
 		Self::deposit_event(Event::BatchClosed { batch, amount, close_ms, deadline });
 		amount
@@ -102,9 +109,9 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let seed = sp_io::hashing::blake2_256(&(b"valley/mileage", batch, randomness).encode());
-		let winners = rules::winners_for(commitment.count, T::WinnerShare::get(), T::MaxWinners::get());
-		let points: Vec<u64> =
-			valley_merkle_sum::points(seed, commitment.total, winners).collect();
+		let winners =
+			rules::winners_for(commitment.count, T::WinnerShare::get(), T::MaxWinners::get());
+		let points: Vec<u64> = valley_merkle_sum::points(seed, commitment.total, winners).collect();
 		if points.is_empty() {
 			// Nobody drove: the whole batch carries over when it finishes (next block).
 			record.phase = BatchPhase::Drawing {
@@ -257,7 +264,11 @@ impl<T: Config> Pallet<T> {
 					owner: owner.clone(),
 					amount: *per_winner,
 				});
-				Slots::<T>::insert(batch, slot, SlotState::Won { point, leaf_index, vehicle, owner });
+				Slots::<T>::insert(
+					batch,
+					slot,
+					SlotState::Won { point, leaf_index, vehicle, owner },
+				);
 			},
 			_ => {
 				// Deregistered since the cut-off (or the pool refused): nobody is paid, and the
@@ -282,11 +293,14 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::BatchNotCommitted { batch, amount: record.amount });
 				(None, Zero::zero(), BoundedVec::new())
 			},
-			BatchPhase::Accepted { commitment, .. } => (Some(commitment), Zero::zero(), BoundedVec::new()),
+			BatchPhase::Accepted { commitment, .. } => {
+				(Some(commitment), Zero::zero(), BoundedVec::new())
+			},
 			BatchPhase::Drawing { commitment, winners: slots, per_winner, paid, .. } => {
 				let mut winners = BoundedVec::<_, T::MaxWinners>::new();
 				for slot in 0..slots {
-					if let Some(SlotState::Won { vehicle, owner, .. }) = Slots::<T>::take(batch, slot)
+					if let Some(SlotState::Won { vehicle, owner, .. }) =
+						Slots::<T>::take(batch, slot)
 					{
 						let _ = winners.try_push(Winner { vehicle, owner, amount: per_winner });
 					}
@@ -319,7 +333,7 @@ impl<T: Config> Pallet<T> {
 		if let Some(old) = batch.checked_sub(T::HistoryDepth::get() as BatchIndex) {
 			BatchOutcomes::<T>::remove(old);
 		}
-		LastBatch::<T>::put(batch);
+		LastBatch::<T>::mutate(|last| *last = (*last).max(Some(batch)));
 	}
 
 	/// What the Stones owed to batches in flight add up to: their amounts less what they paid.
@@ -337,8 +351,8 @@ impl<T: Config> Pallet<T> {
 	/// The newest accepted commitment of `batch`: in flight or in the history.
 	pub fn accepted_commitment(batch: BatchIndex) -> Option<Commitment> {
 		match Batches::<T>::get(batch).map(|r| r.phase) {
-			Some(BatchPhase::Accepted { commitment, .. }) |
-			Some(BatchPhase::Drawing { commitment, .. }) => Some(commitment),
+			Some(BatchPhase::Accepted { commitment, .. })
+			| Some(BatchPhase::Drawing { commitment, .. }) => Some(commitment),
 			Some(BatchPhase::Committing) => None,
 			None => BatchOutcomes::<T>::get(batch).and_then(|o| o.commitment),
 		}
@@ -489,7 +503,10 @@ impl<T: Config> Pallet<T> {
 					ensure!(stake <= record.amount, "winners would be paid more than the batch");
 				},
 				_ => {
-					ensure!(Slots::<T>::iter_prefix(batch).next().is_none(), "slots before the draw");
+					ensure!(
+						Slots::<T>::iter_prefix(batch).next().is_none(),
+						"slots before the draw"
+					);
 					ensure!(
 						WonLeaves::<T>::iter_prefix(batch).next().is_none(),
 						"winners before the draw"

@@ -113,7 +113,11 @@ fn leaves_for<T: Config>(winners: u32) -> u64 {
 	low
 }
 
-fn commitment_call<T: Config>(key: &T::OracleId, batch: BatchIndex, commitment: Commitment) -> Call<T> {
+fn commitment_call<T: Config>(
+	key: &T::OracleId,
+	batch: BatchIndex,
+	commitment: Commitment,
+) -> Call<T> {
 	let payload = CommitmentPayload { operator: key.clone(), batch, commitment };
 	let message = signed_message(COMMIT_TAG, &Pallet::<T>::genesis_hash(), &payload);
 	let signature = key.sign(&message).expect("the key is in the keystore");
@@ -277,7 +281,8 @@ mod benchmarks {
 		);
 		ProposalQueue::<T>::insert(0, (hash, expires));
 		ProposalQueueTail::<T>::put(1);
-		let Call::propose { payload, signature } = proposal_call::<T>(&keys[k as usize - 1], change)
+		let Call::propose { payload, signature } =
+			proposal_call::<T>(&keys[k as usize - 1], change)
 		else {
 			return Err(BenchmarkError::Stop("a propose call"));
 		};
@@ -293,7 +298,10 @@ mod benchmarks {
 	fn authorize_propose() -> Result<(), BenchmarkError> {
 		let keys = T::BenchmarkHelper::operators(T::MaxOperators::get());
 		let (id, _) = register::<T>(0);
-		let call = proposal_call::<T>(&keys[0], Change::Transfer { vehicle: id, to: account("buyer", 0, 0) });
+		let call = proposal_call::<T>(
+			&keys[0],
+			Change::Transfer { vehicle: id, to: account("buyer", 0, 0) },
+		);
 
 		#[block]
 		{

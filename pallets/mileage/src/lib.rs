@@ -309,7 +309,12 @@ pub mod pallet {
 		/// A proposal expired without a majority.
 		ProposalExpired { proposal: T::Hash },
 		/// A batch closed: operators commit their roots of its weights until `deadline`.
-		BatchClosed { batch: BatchIndex, amount: T::Balance, close_ms: u64, deadline: BlockNumberFor<T> },
+		BatchClosed {
+			batch: BatchIndex,
+			amount: T::Balance,
+			close_ms: u64,
+			deadline: BlockNumberFor<T>,
+		},
 		/// An operator committed a root for a batch; `agreeing` current operators committed the
 		/// identical one.
 		CommitmentSubmitted {

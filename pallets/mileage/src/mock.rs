@@ -293,7 +293,8 @@ pub fn commit_call_for(
 /// Operator `operator`'s proposal call of `change`.
 pub fn propose_call(operator: AccountId, change: Change<AccountId>) -> Call<Test> {
 	let payload = ProposalPayload { operator: UintAuthorityId(operator), change };
-	let signature = sign(operator, &signed_message(PROPOSE_TAG, &Mileage::genesis_hash(), &payload));
+	let signature =
+		sign(operator, &signed_message(PROPOSE_TAG, &Mileage::genesis_hash(), &payload));
 	Call::propose { payload, signature }
 }
 

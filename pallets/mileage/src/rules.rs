@@ -35,9 +35,17 @@ mod tests {
 	#[test]
 	fn winners_are_a_share_of_the_leaves_within_bounds() {
 		let share = Perbill::from_percent(10);
-		for (leaves, winners) in
-			[(0, 0), (1, 1), (9, 1), (10, 1), (11, 2), (20, 2), (999, 100), (1_000, 100), (u64::MAX, 100)]
-		{
+		for (leaves, winners) in [
+			(0, 0),
+			(1, 1),
+			(9, 1),
+			(10, 1),
+			(11, 2),
+			(20, 2),
+			(999, 100),
+			(1_000, 100),
+			(u64::MAX, 100),
+		] {
 			assert_eq!(winners_for(leaves, share, 100), winners, "{leaves} leaves");
 		}
 		assert_eq!(winners_for(5, Perbill::one(), 100), 5);

@@ -18,7 +18,10 @@ fn stone_of(who: AccountId) -> Balance {
 
 /// Closes a batch with `weights` registered (owners ALICE.., by vehicle), has `committers` commit
 /// the honest tree and draws its points; returns the batch and the tree.
-fn drawn_batch(weights: &[(u8, u64)], committers: &[AccountId]) -> (BatchIndex, valley_merkle_sum::Tree) {
+fn drawn_batch(
+	weights: &[(u8, u64)],
+	committers: &[AccountId],
+) -> (BatchIndex, valley_merkle_sum::Tree) {
 	let batch = run_to_close();
 	let tree = tree(weights);
 	for op in committers {
@@ -151,7 +154,9 @@ mod proposals {
 					assert_eq!(after, before, "K = {k}: a minority changed {change:?}");
 					assert_ok!(submit(propose_call(ops[quorum - 1], change.clone())));
 					let hash = Mileage::proposal_hash(&change);
-					System::assert_has_event(Event::<Test>::ChangeApplied { proposal: hash }.into());
+					System::assert_has_event(
+						Event::<Test>::ChangeApplied { proposal: hash }.into(),
+					);
 					match &change {
 						Change::Register { vehicle, owner, activation } => {
 							let v = Vehicles::<Test>::get(vehicle).unwrap();
@@ -181,7 +186,10 @@ mod proposals {
 			register(1, ALICE);
 			let change = Change::Transfer { vehicle: vid(1), to: BOB };
 			// Not an operator.
-			assert_eq!(authorize(&propose_call(99, change.clone())), Err(InvalidTransaction::BadSigner));
+			assert_eq!(
+				authorize(&propose_call(99, change.clone())),
+				Err(InvalidTransaction::BadSigner)
+			);
 			// A change that changes nothing.
 			let noop = Change::Transfer { vehicle: vid(1), to: ALICE };
 			assert_eq!(authorize(&propose_call(10, noop)), Err(InvalidTransaction::Call));
@@ -198,7 +206,10 @@ mod proposals {
 			assert_eq!(authorize(&forged), Err(InvalidTransaction::BadProof));
 			// Once per operator.
 			assert_ok!(submit(propose_call(10, change.clone())));
-			assert_eq!(authorize(&propose_call(10, change.clone())), Err(InvalidTransaction::Stale));
+			assert_eq!(
+				authorize(&propose_call(10, change.clone())),
+				Err(InvalidTransaction::Stale)
+			);
 			assert_noop!(dispatch(propose_call(10, change)), Error::<Test>::AlreadyProposed);
 		});
 	}
@@ -214,7 +225,10 @@ mod proposals {
 			let third = Change::Deregister { vehicle: vid(1) };
 			assert_ok!(submit(propose_call(10, first.clone())));
 			assert_ok!(submit(propose_call(10, second)));
-			assert_eq!(authorize(&propose_call(10, third.clone())), Err(InvalidTransaction::ExhaustsResources));
+			assert_eq!(
+				authorize(&propose_call(10, third.clone())),
+				Err(InvalidTransaction::ExhaustsResources)
+			);
 			// Five blocks later both expired: pruned in `on_idle`, the bound is free again.
 			run_blocks(5);
 			assert!(Proposals::<Test>::iter().next().is_none());
@@ -264,7 +278,9 @@ mod commitments {
 			assert_ok!(submit(commit_call(10, batch, honest)));
 			assert_eq!(Batches::<Test>::get(batch).unwrap().phase, BatchPhase::Committing);
 			assert_ok!(submit(commit_call(11, batch, honest)));
-			System::assert_has_event(Event::<Test>::BatchCommitted { batch, commitment: honest }.into());
+			System::assert_has_event(
+				Event::<Test>::BatchCommitted { batch, commitment: honest }.into(),
+			);
 			// The third commitment comes too late: the pool refuses it.
 			assert_eq!(authorize(&commit_call(12, batch, honest)), Err(InvalidTransaction::Stale));
 		});
@@ -306,7 +322,10 @@ mod commitments {
 				// The liars' tree proves nothing against the accepted root.
 				for (slot, point) in open_slots(batch) {
 					let index = leaf_at(&lie_tree, point % lie_tree.commitment().total);
-					assert_noop!(dispatch(claim_call(batch, slot, &lie_tree, index)), Error::<Test>::InvalidProof);
+					assert_noop!(
+						dispatch(claim_call(batch, slot, &lie_tree, index)),
+						Error::<Test>::InvalidProof
+					);
 				}
 			});
 		}
@@ -377,7 +396,11 @@ mod claims {
 			let winner = tree.leaf(index).unwrap().vehicle;
 			let owner = if winner == vid(1).0 { ALICE } else { BOB };
 			// Passed on after the cut-off: the current owner is paid.
-			assert_ok!(Mileage::transfer_vehicle(RuntimeOrigin::signed(owner), winner.into(), CHARLIE));
+			assert_ok!(Mileage::transfer_vehicle(
+				RuntimeOrigin::signed(owner),
+				winner.into(),
+				CHARLIE
+			));
 			assert_ok!(submit(claim_call(batch, slot, &tree, index)));
 			assert_eq!(stone_of(CHARLIE), REWARD);
 			System::assert_has_event(
@@ -413,8 +436,14 @@ mod claims {
 			let index = leaf_at(&tree, point);
 			// A leaf that does not own the point.
 			let wrong = (index + 1) % 3;
-			assert_noop!(dispatch(claim_call(batch, slot, &tree, wrong)), Error::<Test>::PointNotInLeaf);
-			assert_eq!(authorize(&claim_call(batch, slot, &tree, wrong)), Err(InvalidTransaction::Call));
+			assert_noop!(
+				dispatch(claim_call(batch, slot, &tree, wrong)),
+				Error::<Test>::PointNotInLeaf
+			);
+			assert_eq!(
+				authorize(&claim_call(batch, slot, &tree, wrong)),
+				Err(InvalidTransaction::Call)
+			);
 			// A forged weight or sibling sum.
 			let mut forged = claim_call(batch, slot, &tree, index);
 			if let crate::Call::claim { leaf, .. } = &mut forged {
@@ -423,24 +452,39 @@ mod claims {
 			assert_noop!(dispatch(forged), Error::<Test>::InvalidProof);
 			let mut forged = claim_call(batch, slot, &tree, index);
 			if let crate::Call::claim { proof, .. } = &mut forged {
-				proof.siblings[0] = Node { hash: proof.siblings[0].hash, sum: proof.siblings[0].sum + 1 };
+				proof.siblings[0] =
+					Node { hash: proof.siblings[0].hash, sum: proof.siblings[0].sum + 1 };
 			}
 			assert_noop!(dispatch(forged), Error::<Test>::InvalidProof);
 			// A leaf of another batch's tree (another salt).
 			let other = {
-				let mut leaves: Vec<([u8; 32], u64)> =
-					[(1u8, 100u64), (2, 300), (3, 600)].iter().map(|(n, w)| (vid(*n).0, *w)).collect();
+				let mut leaves: Vec<([u8; 32], u64)> = [(1u8, 100u64), (2, 300), (3, 600)]
+					.iter()
+					.map(|(n, w)| (vid(*n).0, *w))
+					.collect();
 				leaves.sort();
 				valley_merkle_sum::Tree::from_sorted([8u8; 32], leaves).unwrap()
 			};
-			assert_noop!(dispatch(claim_call(batch, slot, &other, index)), Error::<Test>::InvalidProof);
+			assert_noop!(
+				dispatch(claim_call(batch, slot, &other, index)),
+				Error::<Test>::InvalidProof
+			);
 			// Unknown batch and slot.
-			assert_noop!(dispatch(claim_call(batch + 1, slot, &tree, index)), Error::<Test>::UnknownBatch);
+			assert_noop!(
+				dispatch(claim_call(batch + 1, slot, &tree, index)),
+				Error::<Test>::UnknownBatch
+			);
 			assert_noop!(dispatch(claim_call(batch, 3, &tree, index)), Error::<Test>::UnknownSlot);
 			// Proven once, then closed.
 			assert_ok!(submit(claim_call(batch, slot, &tree, index)));
-			assert_eq!(authorize(&claim_call(batch, slot, &tree, index)), Err(InvalidTransaction::Stale));
-			assert_noop!(dispatch(claim_call(batch, slot, &tree, index)), Error::<Test>::SlotClosed);
+			assert_eq!(
+				authorize(&claim_call(batch, slot, &tree, index)),
+				Err(InvalidTransaction::Stale)
+			);
+			assert_noop!(
+				dispatch(claim_call(batch, slot, &tree, index)),
+				Error::<Test>::SlotClosed
+			);
 		});
 	}
 
@@ -541,8 +585,11 @@ mod claims {
 			register(2, BOB);
 			let (batch, tree) = drawn_batch(&[(1, 100), (2, 300)], &[10, 11]);
 			let index = tree.find(&vid(2).0).unwrap();
-			let (leaf, salt, proof) =
-				(tree.leaf(index).unwrap(), tree.leaf_salt(index).unwrap(), tree.proof(index).unwrap());
+			let (leaf, salt, proof) = (
+				tree.leaf(index).unwrap(),
+				tree.leaf_salt(index).unwrap(),
+				tree.proof(index).unwrap(),
+			);
 			let share = Mileage::share(batch, leaf, salt, proof.clone(), REWARD).unwrap();
 			assert_eq!((share.weight, share.total, share.leaves), (300, 400, 2));
 			assert_eq!(share.share, Perbill::from_percent(75));

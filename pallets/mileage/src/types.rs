@@ -18,8 +18,10 @@ pub type Km = u32;
 pub const DAY_MS: u64 = 24 * 3_600_000;
 
 /// The most batches in flight (closed, not yet finished) at once; a batch that closes while as
-/// many are in flight is not taken on and carries over.
-pub const MAX_IN_FLIGHT: u32 = 8;
+/// many are in flight is not taken on and carries over. With ten-minute batches at most two are
+/// in flight; the development chains close one every two blocks, so that up to 25 wait for
+/// commitments when the operators' workers are down for their whole commit window.
+pub const MAX_IN_FLIGHT: u32 = 32;
 
 /// A registered vehicle.
 #[derive(
@@ -57,10 +59,10 @@ impl<AccountId> Change<AccountId> {
 	/// The vehicle the change is about.
 	pub fn vehicle(&self) -> VehicleId {
 		match self {
-			Change::Register { vehicle, .. } |
-			Change::Transfer { vehicle, .. } |
-			Change::Deregister { vehicle } |
-			Change::Behaviour { vehicle, .. } => *vehicle,
+			Change::Register { vehicle, .. }
+			| Change::Transfer { vehicle, .. }
+			| Change::Deregister { vehicle }
+			| Change::Behaviour { vehicle, .. } => *vehicle,
 		}
 	}
 }
@@ -191,9 +193,9 @@ impl<AccountId> SlotState<AccountId> {
 	/// The point the slot stands for (its latest, after redraws).
 	pub fn point(&self) -> u64 {
 		match self {
-			SlotState::Open { point } | SlotState::Won { point, .. } | SlotState::Void { point } => {
-				*point
-			},
+			SlotState::Open { point }
+			| SlotState::Won { point, .. }
+			| SlotState::Void { point } => *point,
 		}
 	}
 }

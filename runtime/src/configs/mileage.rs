@@ -83,9 +83,8 @@ mod bench {
 		}
 
 		fn operators(n: u32) -> Vec<pallet_mileage::crypto::Public> {
-			let keys: Vec<pallet_mileage::crypto::Public> = (0..n)
-				.map(|_| pallet_mileage::crypto::Public::generate_pair(None))
-				.collect();
+			let keys: Vec<pallet_mileage::crypto::Public> =
+				(0..n).map(|_| pallet_mileage::crypto::Public::generate_pair(None)).collect();
 			let members: Vec<AccountId> = keys
 				.iter()
 				.map(|k| sp_runtime::traits::IdentifyAccount::into_account(k.clone()))
