@@ -38,7 +38,9 @@ fn refusal<T: Config>(error: DispatchError) -> TransactionValidityError {
 		InvalidTransaction::Stale.into()
 	} else if error == Error::<T>::NotOperator.into() {
 		InvalidTransaction::BadSigner.into()
-	} else if error == Error::<T>::TooManyProposals.into() {
+	} else if error == Error::<T>::TooManyProposals.into()
+		|| error == Error::<T>::TooManyCommitments.into()
+	{
 		InvalidTransaction::ExhaustsResources.into()
 	} else {
 		InvalidTransaction::Call.into()

@@ -163,6 +163,11 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotCommitting
 		);
 		ensure!(!Commitments::<T>::contains_key(batch, operator), Error::<T>::AlreadyCommitted);
+		// Operators removed after committing keep their commitment: the bound holds all the same.
+		ensure!(
+			(Commitments::<T>::iter_key_prefix(batch).count() as u32) < T::MaxOperators::get(),
+			Error::<T>::TooManyCommitments
+		);
 		Ok(record)
 	}
 

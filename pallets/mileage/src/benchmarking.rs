@@ -264,7 +264,7 @@ mod benchmarks {
 	/// The `k`-th vote, the one that brings the majority and applies the change, after `k - 1`
 	/// votes (of `2k - 1` operators) were counted.
 	#[benchmark]
-	fn propose(k: Linear<1, { (T::MaxOperators::get() + 1) / 2 }>) -> Result<(), BenchmarkError> {
+	fn propose(k: Linear<1, { T::MaxOperators::get().div_ceil(2) }>) -> Result<(), BenchmarkError> {
 		let keys = T::BenchmarkHelper::operators(2 * k - 1);
 		let owner: T::AccountId = account("owner", 0, 0);
 		let change = Change::Register { vehicle: vehicle(0), owner, activation: 0 };

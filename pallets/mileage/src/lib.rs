@@ -374,6 +374,8 @@ pub mod pallet {
 		NotCommitting,
 		/// This operator already committed a root for this batch.
 		AlreadyCommitted,
+		/// The batch holds `MaxOperators` commitments already (some by operators removed since).
+		TooManyCommitments,
 		/// The batch's points are not drawn (yet), or its proofs' deadline passed.
 		NotDrawing,
 		/// The batch has no such slot.

@@ -1,6 +1,7 @@
 //! The vehicle registry: changes by the admin, by owners, and by a majority of the operators'
 //! identical proposals, which expire in the order they were made.
 
+use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -135,11 +136,18 @@ impl<T: Config> Pallet<T> {
 				Proposal { change: change.clone(), voters: BoundedVec::new(), expires }
 			},
 		};
-		// Every voter is a current operator when voting, and the operators are at most
-		// `MaxOperators`; an operator removed since leaves its vote in until the proposal ends.
+		let members = T::Operators::sorted_members();
+		if proposal.voters.is_full() {
+			// Operators removed since they voted fill the list: their votes no longer count and
+			// make room (the current operators are at most `MaxOperators`, this one not among the
+			// voters).
+			let (current, removed): (Vec<_>, Vec<_>) =
+				proposal.voters.iter().cloned().partition(|v| members.binary_search(v).is_ok());
+			Self::release_votes(&removed);
+			proposal.voters = BoundedVec::truncate_from(current);
+		}
 		proposal.voters.try_push(operator.clone()).map_err(|_| Error::<T>::TooManyProposals)?;
 		OpenProposals::<T>::mutate(&operator, |open| *open = open.saturating_add(1));
-		let members = T::Operators::sorted_members();
 		let votes =
 			proposal.voters.iter().filter(|v| members.binary_search(v).is_ok()).count() as u32;
 		let needed = rules::quorum(members.len() as u32);

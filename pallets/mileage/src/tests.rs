@@ -246,6 +246,29 @@ mod proposals {
 	}
 
 	#[test]
+	fn votes_of_removed_operators_make_room_for_current_ones() {
+		ExtBuilder.build_and_execute(|| {
+			register(1, ALICE);
+			let change = Change::Transfer { vehicle: vid(1), to: BOB };
+			// Nine operators vote, one at a time, each removed after voting: the list is full.
+			for op in 30..39u64 {
+				OperatorSet::set(vec![op, 100, 101, 102, 103, 104, 105, 106, 107]);
+				assert_ok!(submit(propose_call(op, change.clone())));
+			}
+			assert_eq!(
+				Proposals::<Test>::get(Mileage::proposal_hash(&change)).unwrap().voters.len(),
+				9
+			);
+			// A current operator's vote is taken in the pool and in the block alike.
+			OperatorSet::set(vec![100, 101, 102]);
+			assert_ok!(submit(propose_call(100, change.clone())));
+			assert_eq!(OpenProposals::<Test>::get(30), 0);
+			assert_ok!(submit(propose_call(101, change)));
+			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, BOB);
+		});
+	}
+
+	#[test]
 	fn a_removed_operator_s_vote_no_longer_counts() {
 		ExtBuilder.build_and_execute(|| {
 			operators(3);
@@ -263,6 +286,30 @@ mod proposals {
 
 mod commitments {
 	use super::*;
+
+	#[test]
+	fn commitments_stay_bounded_when_operators_change() {
+		ExtBuilder.build_and_execute(|| {
+			let first = operators(9);
+			register(1, ALICE);
+			let batch = run_to_close();
+			// Nine operators, nine different roots: no majority.
+			for (i, op) in first.iter().enumerate() {
+				let c = tree(&[(1, 10 + i as u64)]).commitment();
+				assert_ok!(submit(commit_call(*op, batch, c)));
+			}
+			// All nine replaced: their commitments stay, and the batch takes no tenth.
+			OperatorSet::set((20..29).collect());
+			let c = tree(&[(1, 40)]).commitment();
+			assert_eq!(
+				authorize(&commit_call(20, batch, c)),
+				Err(InvalidTransaction::ExhaustsResources)
+			);
+			assert_noop!(dispatch(commit_call(20, batch, c)), Error::<Test>::TooManyCommitments);
+			run_blocks(COMMIT_WINDOW + 1);
+			assert!(Commitments::<Test>::iter_prefix(batch).next().is_none());
+		});
+	}
 
 	#[test]
 	fn a_batch_closes_with_its_cut_off_and_a_majority_s_root_is_accepted() {

@@ -254,16 +254,21 @@ fn mileage(w: &mut World, n: BlockNumber) -> Result<(), String> {
 		match record.phase {
 			BatchPhase::Accepted { at, .. } if at < n => waiting.push(*batch),
 			BatchPhase::Drawing { commitment, winners, per_winner, .. } => {
-				// A tenth of the leaves win; each is paid an equal part of the batch.
-				let expected = pallet_mileage::rules::winners_for(
-					commitment.count,
-					<<Runtime as pallet_mileage::Config>::WinnerShare as Get<_>>::get(),
-					<<Runtime as pallet_mileage::Config>::MaxWinners as Get<u32>>::get(),
-				);
+				// A tenth of the leaves win (none if they weigh nothing: a majority may commit a
+				// count with a total of 0); each is paid an equal part of the batch.
+				let expected = match commitment.total {
+					0 => 0,
+					_ => pallet_mileage::rules::winners_for(
+						commitment.count,
+						<<Runtime as pallet_mileage::Config>::WinnerShare as Get<_>>::get(),
+						<<Runtime as pallet_mileage::Config>::MaxWinners as Get<u32>>::get(),
+					),
+				};
 				ensure!(
 					winners == expected,
-					"batch {batch} of {} leaves has {winners} winners, not {expected}",
-					commitment.count
+					"batch {batch} of {} leaves weighing {} has {winners} winners, not {expected}",
+					commitment.count,
+					commitment.total
 				);
 				if winners > 0 {
 					ensure!(
@@ -272,10 +277,21 @@ fn mileage(w: &mut World, n: BlockNumber) -> Result<(), String> {
 						record.amount
 					);
 				}
-				// A won slot's leaf is the one of the accepted tree that owns its point.
+				// A slot won in the block went to the leaf of the accepted tree that owns its
+				// point; settled slots stay as they were settled.
 				let trees = w.mileage.trees(*batch);
-				let tree = trees.as_ref().and_then(|t| t.of(&commitment));
+				let tree = trees.as_ref().and_then(|t| t.proving(&commitment));
 				for (slot, state) in pallet_mileage::Slots::<Runtime>::iter_prefix(batch) {
+					if matches!(state, SlotState::Open { .. }) {
+						continue;
+					}
+					if let Some(seen) = w.watch.settled.get(&(*batch, slot)) {
+						ensure!(
+							*seen == state,
+							"slot {slot} of batch {batch} was {seen:?}, is now {state:?}"
+						);
+						continue;
+					}
 					if let (SlotState::Won { point, leaf_index, vehicle, .. }, Some(tree)) =
 						(&state, tree)
 					{
@@ -287,14 +303,7 @@ fn mileage(w: &mut World, n: BlockNumber) -> Result<(), String> {
 							 {leaf_index} ({vehicle:?}), which does not own the point"
 						);
 					}
-					// Settled slots stay as they were settled.
-					if !matches!(state, SlotState::Open { .. }) {
-						let seen = w.watch.settled.entry((*batch, slot)).or_insert(state.clone());
-						ensure!(
-							*seen == state,
-							"slot {slot} of batch {batch} was {seen:?}, is now {state:?}"
-						);
-					}
+					w.watch.settled.insert((*batch, slot), state);
 				}
 			},
 			_ => {},

@@ -14,7 +14,7 @@ use valley_runtime::{
 
 use crate::{
 	actors::{Actors, Role, ALICE},
-	calls::{self, Attempt, Gen, Kind, Tamper, Via},
+	calls::{self, Attempt, Expect, Gen, Kind, Tamper, Via},
 	chain, checks,
 	rng::Rng,
 	stats::{self, Outcome, Stats},
@@ -81,6 +81,8 @@ pub struct World {
 	pub migrating_since: Option<BlockNumber>,
 	pub stats: Stats,
 	pub watch: checks::Watch,
+	/// What the attempt being made must come to, if its generator knows.
+	pub expect: Option<Expect>,
 	/// The generators, and this block's weights of them (one pallet is in focus per block).
 	gens: Vec<Gen>,
 	weights: Vec<u32>,
@@ -109,6 +111,7 @@ impl World {
 			last_vrf: None,
 			stats: Stats::default(),
 			watch: checks::Watch::default(),
+			expect: None,
 			weights: gens.iter().map(|g| g.weight).collect(),
 			gens,
 		}
@@ -254,6 +257,7 @@ impl World {
 		loop {
 			let i = self.rng.weighted(&self.weights);
 			let make = self.gens[i].make;
+			self.expect = None;
 			if let Some(attempt) = make(self) {
 				return attempt;
 			}
@@ -267,7 +271,10 @@ impl World {
 		let weights: Vec<u32> = candidates.iter().map(|i| self.gens[*i].weight).collect();
 		loop {
 			let make = self.gens[candidates[self.rng.weighted(&weights)]].make;
-			if let Some(Attempt::Call { call, .. }) = make(self) {
+			let made = make(self);
+			// What the inner call alone would come to says nothing of the outer one.
+			self.expect = None;
+			if let Some(Attempt::Call { call, .. }) = made {
 				return call;
 			}
 		}
@@ -317,7 +324,17 @@ impl World {
 					Via::Bare => self.unsigned(UncheckedExtrinsic::new_bare(call)),
 				};
 				self.stats.record(&name, &outcome);
-				if name.starts_with("Mileage::") && std::env::var("DBG_MI").is_ok() { eprintln!("DBG {} {name} {outcome:?}", self.block); }
+				match (self.expect.take(), &outcome) {
+					(None, _)
+					| (Some(Expect::Ok), Outcome::Ok)
+					| (Some(Expect::Refused), Outcome::Refused(_)) => {},
+					// A valid transaction still waits when the block is full.
+					(Some(Expect::Ok), Outcome::Refused(why))
+						if why == "Invalid(ExhaustsResources)" => {},
+					(Some(expect), outcome) => {
+						self.fail(format!("expected {expect:?}, the call came to {outcome:?}"))
+					},
+				}
 				if self.settings.check_calls_from.is_some_and(|from| self.block >= from) {
 					if let Err(e) = checks::try_state_all(self.block) {
 						self.fail(format!("after this call ({outcome:?}): {e}"));
@@ -325,6 +342,7 @@ impl World {
 				}
 			},
 			Attempt::Undecodable { name, bytes } => {
+				self.expect = None;
 				doing(format!("decoding {name}"));
 				if let Ok(call) = RuntimeCall::decode_all(&mut &bytes[..]) {
 					self.fail(format!("{name} decoded: {call:?}"));
@@ -332,6 +350,7 @@ impl World {
 				self.stats.record(name, &Outcome::Refused("undecodable".into()));
 			},
 			Attempt::Replay(xt) => {
+				self.expect = None;
 				doing(format!("replaying {}", describe(&xt.function)));
 				let signer = match &xt.preamble {
 					Preamble::Signed(MultiAddress::Id(who), ..) => self

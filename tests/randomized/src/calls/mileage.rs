@@ -12,6 +12,7 @@
 use std::{collections::BTreeMap, rc::Rc};
 
 use codec::Encode;
+use frame_support::traits::Get;
 use sp_core::{Pair, H256};
 use sp_runtime::Perbill;
 use valley_merkle_sum::{Node, Tree};
@@ -24,7 +25,7 @@ use pallet_mileage::{
 
 use crate::{
 	actors::FERDIE,
-	calls::{Attempt, Gen, Kind, Via},
+	calls::{Attempt, Expect, Gen, Kind, Via},
 	World,
 };
 
@@ -41,13 +42,13 @@ pub const GENS: &[Gen] = &[
 	Gen { pallet: "Mileage", weight: 5, kind: Kind::User, make: deregister_vehicle },
 	Gen { pallet: "Mileage", weight: 10, kind: Kind::Admin, make: report_behaviour },
 	Gen { pallet: "Mileage", weight: 30, kind: Kind::Other, make: commit },
-	Gen { pallet: "Mileage", weight: 60, kind: Kind::Other, make: claim },
+	Gen { pallet: "Mileage", weight: 80, kind: Kind::Other, make: claim },
 	Gen { pallet: "Mileage", weight: 15, kind: Kind::Other, make: propose },
 ];
 
 /// New vehicles are registered mostly while fewer than this many are: a batch's winners are a
 /// tenth of its leaves, and each needs a claim within the proof window.
-const FEW_VEHICLES: u32 = 120;
+const FEW_VEHICLES: u32 = 80;
 
 /// The most registry changes the operators want at once.
 const MAX_WANTED: usize = 8;
@@ -65,9 +66,16 @@ pub struct Trees {
 }
 
 impl Trees {
-	/// The tree the run built whose commitment is `commitment`, if any.
-	pub fn of(&self, commitment: &Commitment) -> Option<&Tree> {
-		[&self.honest, &self.lie].into_iter().find(|t| t.commitment() == *commitment)
+	/// The tree the run built whose leaves prove against `commitment`, if any: its root and
+	/// total, and a count of the same depth (a majority may commit a count that is not the
+	/// tree's: it decides only how many win).
+	pub fn proving(&self, commitment: &Commitment) -> Option<&Tree> {
+		[&self.honest, &self.lie].into_iter().find(|t| {
+			let c = t.commitment();
+			c.root == commitment.root
+				&& c.total == commitment.total
+				&& valley_merkle_sum::depth(c.count) == valley_merkle_sum::depth(commitment.count)
+		})
 	}
 }
 
@@ -149,13 +157,13 @@ fn trees(w: &mut World, batch: BatchIndex, close_ms: u64) -> Rc<Trees> {
 }
 
 /// The oracle operators now.
-fn members() -> Vec<AccountId> {
+fn operators() -> Vec<AccountId> {
 	pallet_membership::Members::<Runtime>::get().into_inner()
 }
 
 /// The actors that are oracle operators now.
 fn member_actors(w: &World) -> Vec<usize> {
-	members().iter().filter_map(|m| w.actors.index_of(m)).collect()
+	operators().iter().filter_map(|m| w.actors.index_of(m)).collect()
 }
 
 /// An actor that may become an operator: Ferdie, the operator actors, now and then anyone.
@@ -179,10 +187,9 @@ fn operator(w: &mut World) -> usize {
 
 /// An actor that is no operator now (any actor if all are).
 fn non_operator(w: &mut World) -> usize {
-	let members = members();
-	let others: Vec<usize> = (0..w.actors.count())
-		.filter(|i| !members.contains(&w.actors.all[*i].account))
-		.collect();
+	let members = operators();
+	let others: Vec<usize> =
+		(0..w.actors.count()).filter(|i| !members.contains(&w.actors.all[*i].account)).collect();
 	w.one_of(&others)
 }
 
@@ -268,7 +275,7 @@ fn clear_prime(w: &mut World) -> Option<Attempt> {
 /// before (registered or not).
 fn vehicle_to_register(w: &mut World) -> VehicleId {
 	let registered = pallet_mileage::VehicleCount::<Runtime>::get();
-	let new = if registered < FEW_VEHICLES { 70 } else { 10 };
+	let new = if registered < FEW_VEHICLES { 70 } else { 3 };
 	if w.rng.percent(new) {
 		w.new_vehicle()
 	} else {
@@ -368,33 +375,33 @@ fn oracle_key(w: &World, who: usize) -> pallet_mileage::crypto::Public {
 
 /// `operator`'s signature of `payload` under `tag` over the chain's genesis hash, as its worker
 /// signs it; now and then one the pool refuses (`BadProof`): over another chain's genesis, under
-/// the other tag, by another key, or of another payload.
+/// the other tag, by another key, or of another payload. Whether it is the genuine one.
 fn signature<P: Encode>(
 	w: &mut World,
 	operator: usize,
 	tag: &'static [u8; 16],
 	payload: &P,
-) -> pallet_mileage::crypto::Signature {
+) -> (pallet_mileage::crypto::Signature, bool) {
 	let genesis = pallet_mileage::Pallet::<Runtime>::genesis_hash();
 	let other_tag = if tag == COMMIT_TAG { PROPOSE_TAG } else { COMMIT_TAG };
-	let (signer, tag, genesis, other_payload) = match w.rng.below(50) {
-		0 => (operator, tag, H256(w.rng.bytes()), false),
-		1 => (operator, other_tag, genesis, false),
-		2 => (w.anyone(), tag, genesis, false),
-		3 => (operator, tag, genesis, true),
-		_ => (operator, tag, genesis, false),
-	};
+	let mut signer = operator;
 	let mut message = pallet_mileage::signed_message(tag, &genesis, payload);
-	if other_payload {
-		message.push(0);
+	match w.rng.below(50) {
+		0 => message = pallet_mileage::signed_message(tag, &H256(w.rng.bytes()), payload),
+		1 => message = pallet_mileage::signed_message(other_tag, &genesis, payload),
+		2 => signer = w.anyone(),
+		3 => message.push(0),
+		_ => {},
 	}
-	w.actors.all[signer].pair.sign(&message).into()
+	let genuine =
+		message == pallet_mileage::signed_message(tag, &genesis, payload) && signer == operator;
+	(w.actors.all[signer].pair.sign(&message).into(), genuine)
 }
 
 /// How an authorized call is made: mostly as the general transaction the operators' workers
 /// send; now and then dispatched with the origin only a valid authorization gives (its
-/// signature then unchecked), from a signed or root origin (refused), or bare (no unsigned
-/// validator takes it).
+/// signature then unchecked), from a signed or root origin, or bare as a block author could
+/// include it (dispatched with no origin: all three fail with `BadOrigin`).
 fn authorized_via(w: &mut World, who: usize) -> Via {
 	match w.rng.below(50) {
 		0..=1 => Via::Origin(RuntimeOrigin::from(frame_system::RawOrigin::Authorized)),
@@ -413,11 +420,12 @@ fn in_flight() -> Vec<(BatchIndex, BatchRecord<BlockNumber, Balance>)> {
 		.collect()
 }
 
-/// A batch index nothing is in flight under: long finished, or not closed yet.
+/// A batch index nothing is in flight under: long finished (a batch is in flight for at most
+/// the two windows, some 80 blocks, and at most one closes a block), or not closed yet.
 fn unknown_batch(w: &mut World) -> BatchIndex {
 	let next = pallet_stone::NextBatch::<Runtime>::get();
 	match w.rng.below(3) {
-		0 => next.saturating_sub(w.rng.range(20, 200)),
+		0 => next.saturating_sub(w.rng.range(100, 1_000)),
 		1 => next + w.rng.range(0, 5),
 		_ => w.rng.next_u64(),
 	}
@@ -464,6 +472,13 @@ fn commit(w: &mut World) -> Option<Attempt> {
 		// Nothing to commit now.
 		(_, None) => return None,
 	};
+	// A batch holding `MaxOperators` commitments (some by operators removed since) takes no
+	// more: the pallet refuses them in the pool (`TooManyCommitments`, tested in its unit tests).
+	// The run leaves such batches alone rather than predicting which refusal comes first.
+	let bound = <<Runtime as pallet_mileage::Config>::MaxOperators as Get<u32>>::get() as usize;
+	if pallet_mileage::Commitments::<Runtime>::iter_key_prefix(batch).count() >= bound {
+		return None;
+	}
 	let commitment = match close_ms {
 		Some(close_ms) => {
 			let trees = trees(w, batch, close_ms);
@@ -479,10 +494,19 @@ fn commit(w: &mut World) -> Option<Attempt> {
 		},
 		None => Commitment { root: w.rng.bytes(), total: w.rng.below(1 << 20), count: 3 },
 	};
+	// Whether the batch takes this operator's commitment now.
+	let account = w.actors.account(who);
+	let takes = operators().contains(&account)
+		&& batches.iter().any(|(b, r)| {
+			*b == batch && matches!(r.phase, BatchPhase::Committing) && now <= r.deadline
+		}) && !pallet_mileage::Commitments::<Runtime>::contains_key(batch, &account);
 	let payload = CommitmentPayload { operator: oracle_key(w, who), batch, commitment };
-	let signature = signature(w, who, COMMIT_TAG, &payload);
+	let (signature, genuine) = signature(w, who, COMMIT_TAG, &payload);
 	let call = RuntimeCall::Mileage(pallet_mileage::Call::commit { payload, signature });
 	let via = authorized_via(w, who);
+	if matches!(via, Via::General) {
+		w.expect = Some(if takes && genuine { Expect::Ok } else { Expect::Refused });
+	}
 	Some(Attempt::Call { call, via })
 }
 
@@ -513,7 +537,16 @@ fn claim(w: &mut World) -> Option<Attempt> {
 			_ => None,
 		})
 		.collect();
-	let Some((batch, close_ms, commitment, winners)) = w.rng.pick(&drawing).copied() else {
+	// Mostly one whose slots the run can prove: not one whose accepted root is none it built.
+	let provable: Vec<_> = drawing
+		.iter()
+		.copied()
+		.filter(|(batch, _, commitment, _)| {
+			w.mileage.trees(*batch).is_some_and(|t| t.proving(commitment).is_some())
+		})
+		.collect();
+	let candidates = if provable.is_empty() || w.rng.one_in(10) { &drawing } else { &provable };
+	let Some((batch, close_ms, commitment, winners)) = w.rng.pick(candidates).copied() else {
 		// Nothing to prove now: now and then a claim for a batch that is not drawing.
 		if !w.rng.one_in(20) {
 			return None;
@@ -527,7 +560,13 @@ fn claim(w: &mut World) -> Option<Attempt> {
 		};
 		let (batch, slot, leaf, leaf_salt, proof) = match claim {
 			Some(claim) => claim,
-			None => (unknown_batch(w), 0, Leaf { vehicle: w.rng.bytes(), weight: 1 }, w.rng.bytes(), empty_proof()),
+			None => (
+				unknown_batch(w),
+				0,
+				Leaf { vehicle: w.rng.bytes(), weight: 1 },
+				w.rng.bytes(),
+				empty_proof(),
+			),
 		};
 		let call = RuntimeCall::Mileage(pallet_mileage::Call::claim {
 			batch,
@@ -536,6 +575,7 @@ fn claim(w: &mut World) -> Option<Attempt> {
 			leaf_salt,
 			proof,
 		});
+		w.expect = Some(Expect::Refused);
 		return Some(Attempt::Call { call, via: Via::General });
 	};
 	let slots: Vec<(u32, SlotState<AccountId>)> =
@@ -551,7 +591,7 @@ fn claim(w: &mut World) -> Option<Attempt> {
 	let trees = trees(w, batch, close_ms);
 	// The tree behind the accepted root; if the run built none (a forged root accepted by a lone
 	// operator), nobody can prove anything: the honest tree's leaves fail.
-	let tree = trees.of(&commitment).unwrap_or(&trees.honest);
+	let tree = trees.proving(&commitment).unwrap_or(&trees.honest);
 	let index = leaf_at(tree, point).unwrap_or(0);
 	let Some((mut batch, mut slot, mut leaf, mut leaf_salt, mut proof)) =
 		claim_of(batch, slot, tree, index)
@@ -564,8 +604,15 @@ fn claim(w: &mut World) -> Option<Attempt> {
 			leaf_salt: w.rng.bytes(),
 			proof: empty_proof(),
 		});
+		w.expect = Some(Expect::Refused);
 		return Some(Attempt::Call { call, via: Via::General });
 	};
+	// Whether the honest claim proves its leaf against the accepted commitment (not if the root
+	// is none the run built, or was committed with a count of another depth).
+	let proven = valley_merkle_sum::verify(&commitment, &leaf_salt, &leaf, &proof)
+		.is_ok_and(|range| range.contains(point));
+	let drawn = batch;
+	let mut honest = false;
 	match w.rng.below(100) {
 		// Another leaf, which does not own the point.
 		85..=87 if tree.len() > 1 => {
@@ -609,14 +656,18 @@ fn claim(w: &mut World) -> Option<Attempt> {
 				Some((other, _)) if w.rng.percent(70) => *other,
 				_ => unknown_batch(w),
 			};
+			honest = batch == drawn;
 		},
-		_ => {},
+		_ => honest = true,
 	}
 	let call =
 		RuntimeCall::Mileage(pallet_mileage::Call::claim { batch, slot, leaf, leaf_salt, proof });
 	// Anyone may send it: the claim needs no key.
 	let who = w.anyone();
 	let via = authorized_via(w, who);
+	if matches!(via, Via::General) {
+		w.expect = Some(if honest && proven { Expect::Ok } else { Expect::Refused });
+	}
 	Some(Attempt::Call { call, via })
 }
 
@@ -685,7 +736,14 @@ fn propose(w: &mut World) -> Option<Attempt> {
 		_ => match w.rng.pick(&w.mileage.wanted).cloned() {
 			Some(wanted) if w.mileage.wanted.len() >= MAX_WANTED || !w.rng.one_in(4) => wanted,
 			_ => {
-				let wanted = change(w);
+				// A change that would change something (a few tries).
+				let mut wanted = change(w);
+				for _ in 0..4 {
+					if would_change(&wanted) {
+						break;
+					}
+					wanted = change(w);
+				}
 				if w.mileage.wanted.len() >= MAX_WANTED {
 					w.mileage.wanted.remove(0);
 				}
@@ -709,9 +767,23 @@ fn propose(w: &mut World) -> Option<Attempt> {
 		_ if !not_voted.is_empty() => w.one_of(&not_voted),
 		_ => operator(w),
 	};
+	// Whether the vote counts: a current operator's first for a change that changes something.
+	let account = w.actors.account(who);
+	let counts =
+		operators().contains(&account) && would_change(&change) && !voters.contains(&account);
+	let open = pallet_mileage::OpenProposals::<Runtime>::get(&account);
+	let room = open < <Runtime as pallet_mileage::Config>::MaxProposalsPerOperator::get()
+		&& (voters.len() as u32) < <Runtime as pallet_mileage::Config>::MaxOperators::get();
 	let payload = ProposalPayload { operator: oracle_key(w, who), change };
-	let signature = signature(w, who, PROPOSE_TAG, &payload);
+	let (signature, genuine) = signature(w, who, PROPOSE_TAG, &payload);
 	let call = RuntimeCall::Mileage(pallet_mileage::Call::propose { payload, signature });
 	let via = authorized_via(w, who);
+	if matches!(via, Via::General) {
+		w.expect = match (counts && genuine, room) {
+			(true, true) => Some(Expect::Ok),
+			(true, false) => None,
+			(false, _) => Some(Expect::Refused),
+		};
+	}
 	Some(Attempt::Call { call, via })
 }

@@ -82,6 +82,16 @@ pub enum Attempt {
 	Replay(UncheckedExtrinsic),
 }
 
+/// What an attempt must come to, when its generator knows (the run fails otherwise): set in
+/// [`World::expect`] by the generator that returns the attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+	/// Applied, its call successful (or refused for now: the block is full).
+	Ok,
+	/// Refused before dispatch: left out of the block.
+	Refused,
+}
+
 /// Who makes the calls of a generator: admin calls are also `sudo`'s inner calls, user calls
 /// `sudo_as`'s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
