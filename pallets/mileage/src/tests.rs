@@ -204,6 +204,20 @@ mod proposals {
 			other.operator = sp_runtime::testing::UintAuthorityId(11);
 			let forged = crate::Call::<Test>::propose { payload: other, signature };
 			assert_eq!(authorize(&forged), Err(InvalidTransaction::BadProof));
+			// Signed for another chain (another genesis hash), or as a commitment (another tag).
+			let payload = ProposalPayload {
+				operator: sp_runtime::testing::UintAuthorityId(10),
+				change: change.clone(),
+			};
+			for message in [
+				signed_message(PROPOSE_TAG, &sp_core::H256::repeat_byte(0xcc), &payload),
+				signed_message(COMMIT_TAG, &Mileage::genesis_hash(), &payload),
+			] {
+				let signature =
+					sp_runtime::RuntimeAppPublic::sign(&payload.operator, &message).unwrap();
+				let call = crate::Call::<Test>::propose { payload: payload.clone(), signature };
+				assert_eq!(authorize(&call), Err(InvalidTransaction::BadProof));
+			}
 			// Once per operator.
 			assert_ok!(submit(propose_call(10, change.clone())));
 			assert_eq!(
