@@ -260,8 +260,10 @@ where
 			.map_err(|e| format!("{url}: {e:?}"))?,
 	);
 	// The worker reads the finalized head, a few blocks behind what it sent: a transaction is
-	// sent again only after 30 s without it showing there.
-	let config = WorkerConfig { resend_after_steps: 15, ..Default::default() };
+	// sent again only after 30 s without it showing there. The fleet is compared with the whole
+	// registry (1,000 cars a runtime call) every 30 s, not every step.
+	let config =
+		WorkerConfig { resend_after_steps: 15, fleet_every_steps: 15, ..Default::default() };
 	let worker: SharedWorker = Arc::new(Mutex::new(Worker::with_config(config)));
 	let shared = worker.clone();
 	spawn.spawn("valley-operator", Some("oracle"), async move {
