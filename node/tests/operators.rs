@@ -197,12 +197,12 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 			)
 		})
 		.collect();
+	// Owners first; the behaviour factors follow at the workers' next fleet comparison and are
+	// checked at the end.
 	wait_for("the fleet registered by the operators", Duration::from_secs(240), || {
 		expected
 			.iter()
-			.all(|(id, owner, factor)| {
-				vehicle(&nodes[0], *id).is_some_and(|v| v.owner == *owner && v.behaviour == *factor)
-			})
+			.all(|(id, owner, _)| vehicle(&nodes[0], *id).is_some_and(|v| v.owner == *owner))
 			.then_some(())
 	});
 	println!(
@@ -276,6 +276,12 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 			assert!(owners.contains(owner), "batch {batch} paid {owner:?}");
 		}
 	}
+	wait_for("the fleet's behaviour factors", Duration::from_secs(120), || {
+		expected
+			.iter()
+			.all(|(id, _, factor)| vehicle(&nodes[0], *id).is_some_and(|v| v.behaviour == *factor))
+			.then_some(())
+	});
 	for (id, owner, factor) in &expected {
 		let v = vehicle(&nodes[0], *id).unwrap();
 		assert_eq!(
