@@ -152,6 +152,7 @@ impl Chain for NodeChain {
 							.collect(),
 					},
 				},
+				commit_until: b.commit_until,
 				committed_by_me: b.committed.contains(&me),
 				accepted: b.commitment.map(|(root, total, count)| Commitment {
 					root,

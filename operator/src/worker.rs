@@ -96,6 +96,9 @@ pub struct BatchView {
 	pub close_ms: u64,
 	/// Where it stands.
 	pub phase: BatchPhase,
+	/// The last block of its commit window. Commitments after its root was accepted are
+	/// recorded (who agreed, who differed) and count for nothing.
+	pub commit_until: u32,
 	/// Whether this operator's commitment is in.
 	pub committed_by_me: bool,
 	/// The commitment a majority committed, once there is one.
@@ -482,7 +485,8 @@ impl Worker {
 	fn commit<C: Chain>(&mut self, chain: &C, view: &ChainView, report: &mut StepReport<C::Error>) {
 		self.commits_sent.retain(|batch, _| view.batches.iter().any(|b| b.batch == *batch));
 		for b in &view.batches {
-			if b.phase != BatchPhase::Committing || b.committed_by_me {
+			// Also after acceptance: the chain keeps every operator's root on record.
+			if b.committed_by_me || view.finalized > b.commit_until {
 				continue;
 			}
 			let Some(tree) = self.trees.get(&b.batch) else { continue };

@@ -149,6 +149,7 @@ fn committing(batch: u64, close_ms: u64) -> BatchView {
 		closed_at: 1_000 * batch as u32,
 		close_ms,
 		phase: BatchPhase::Committing,
+		commit_until: u32::MAX,
 		committed_by_me: false,
 		accepted: None,
 	}
@@ -321,6 +322,30 @@ fn commits_are_sent_again_until_they_are_in() {
 	let report = worker.step(&chain, &service).unwrap();
 	assert!(matches!(report.problems[..], [WorkerError::Chain(_)]), "{:?}", report.problems);
 	assert_eq!(chain.commits().len(), 4);
+}
+
+#[test]
+fn commits_go_in_after_acceptance_within_the_window_only() {
+	let (readings, service, chain) = world();
+	let other = Commitment { root: [7; 32], total: 1, count: 1 };
+	let accepted = |batch| BatchView {
+		phase: BatchPhase::Accepted,
+		committed_by_me: false,
+		accepted: Some(other),
+		..committing(batch, CLOSE1)
+	};
+	chain.set_view(CLOSE1 + HOUR_MS, vec![accepted(1)]);
+	let finalized = (CLOSE1 + HOUR_MS) / 6_000;
+	chain.edit_view(|view| view.batches[0].commit_until = finalized as u32);
+	let mut worker = Worker::new();
+	assert_eq!(step(&mut worker, &chain, &service).committed, vec![1]);
+	assert_eq!(chain.commits(), vec![(1, expected(&readings, 1, CLOSE1))]);
+	// Past the window, nothing is sent.
+	chain.set_view(CLOSE1 + HOUR_MS, vec![accepted(1)]);
+	chain.edit_view(|view| view.batches[0].commit_until = finalized as u32 - 1);
+	let mut worker = Worker::new();
+	assert_eq!(step(&mut worker, &chain, &service).committed, Vec::<u64>::new());
+	assert_eq!(chain.commits().len(), 1);
 }
 
 #[test]

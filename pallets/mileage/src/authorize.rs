@@ -49,7 +49,7 @@ fn refusal<T: Config>(error: DispatchError) -> TransactionValidityError {
 
 impl<T: Config> Pallet<T> {
 	/// A commitment is valid from a current operator's key, signed over the genesis hash, for a
-	/// batch taking commitments that this operator has not committed yet. One per operator and
+	/// batch in its commit window that this operator has not committed yet. One per operator and
 	/// batch in the pool.
 	pub(crate) fn authorize_commit(
 		_source: TransactionSource,
@@ -63,7 +63,7 @@ impl<T: Config> Pallet<T> {
 			return Err(InvalidTransaction::BadProof.into());
 		}
 		let now = frame_system::Pallet::<T>::block_number();
-		let left: u64 = record.deadline.saturating_sub(now).saturated_into();
+		let left: u64 = Self::commit_until(&record).saturating_sub(now).saturated_into();
 		let valid = ValidTransaction::with_tag_prefix("MileageCommit")
 			.priority(OPERATOR_PRIORITY)
 			.and_provides((operator, payload.batch))
@@ -108,7 +108,7 @@ impl<T: Config> Pallet<T> {
 		let (record, _) =
 			Self::check_claim(*batch, *slot, leaf, leaf_salt, proof).map_err(refusal::<T>)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let left: u64 = record.deadline.saturating_sub(now).saturated_into();
+		let left: u64 = Self::commit_until(&record).saturating_sub(now).saturated_into();
 		let valid = ValidTransaction::with_tag_prefix("MileageClaim")
 			.priority(OPERATOR_PRIORITY)
 			.and_provides((*batch, *slot))

@@ -149,7 +149,15 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::PointsDrawn { batch, winners, per_winner });
 	}
 
-	/// Checks an operator's commitment: a current operator, a batch taking commitments, not
+	/// The last block of a batch's commit window. Commitments that come after its root was
+	/// accepted, within the window, are recorded (who agreed, who differed) but change nothing.
+	pub(crate) fn commit_until(
+		record: &BatchRecord<BlockNumberFor<T>, T::Balance>,
+	) -> BlockNumberFor<T> {
+		record.closed_at.saturating_add(T::CommitWindow::get())
+	}
+
+	/// Checks an operator's commitment: a current operator, a batch in its commit window, not
 	/// committed by it yet. Changes nothing.
 	pub(crate) fn check_commit(
 		operator: &T::AccountId,
@@ -158,10 +166,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Operators::contains(operator), Error::<T>::NotOperator);
 		let record = Batches::<T>::get(batch).ok_or(Error::<T>::UnknownBatch)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(
-			matches!(record.phase, BatchPhase::Committing) && now <= record.deadline,
-			Error::<T>::NotCommitting
-		);
+		ensure!(now <= Self::commit_until(&record), Error::<T>::NotCommitting);
 		ensure!(!Commitments::<T>::contains_key(batch, operator), Error::<T>::AlreadyCommitted);
 		// Operators removed after committing keep their commitment: the bound holds all the same.
 		ensure!(
@@ -171,8 +176,9 @@ impl<T: Config> Pallet<T> {
 		Ok(record)
 	}
 
-	/// Records an operator's commitment; accepts the root when a majority of the current
-	/// operators committed it identically.
+	/// Records an operator's commitment; while the batch is committing, accepts the root when a
+	/// majority of the current operators committed it identically. A commitment after that is
+	/// on record (and in an event) for whoever watches the operators, and counts for nothing.
 	pub(crate) fn do_commit(payload: CommitmentPayload<T::OracleId>) -> DispatchResult {
 		let operator = payload.operator.into_account();
 		let batch = payload.batch;
@@ -185,7 +191,9 @@ impl<T: Config> Pallet<T> {
 			.filter(|(who, c)| *c == commitment && members.binary_search(who).is_ok())
 			.count() as u32;
 		Self::deposit_event(Event::CommitmentSubmitted { batch, operator, commitment, agreeing });
-		if agreeing >= rules::quorum(members.len() as u32) {
+		if matches!(record.phase, BatchPhase::Committing) &&
+			agreeing >= rules::quorum(members.len() as u32)
+		{
 			let now = frame_system::Pallet::<T>::block_number();
 			record.phase = BatchPhase::Accepted { commitment, at: now };
 			Batches::<T>::insert(batch, record);
@@ -431,6 +439,7 @@ impl<T: Config> Pallet<T> {
 					closed_at: record.closed_at.unique_saturated_into(),
 					close_ms: record.close_ms,
 					deadline: record.deadline.unique_saturated_into(),
+					commit_until: Self::commit_until(&record).unique_saturated_into(),
 					phase,
 					commitment: commitment.map(|c| (c.root, c.total, c.count)),
 					committed,

@@ -369,8 +369,7 @@ pub mod pallet {
 		TooManyProposals,
 		/// No batch with this index is in flight.
 		UnknownBatch,
-		/// The batch does not take commitments (any more): its root was accepted, or its
-		/// deadline passed.
+		/// The batch's commit window passed.
 		NotCommitting,
 		/// This operator already committed a root for this batch.
 		AlreadyCommitted,
@@ -477,8 +476,8 @@ pub mod pallet {
 
 		/// Commits an operator's root of a batch's weights, signed with its oracle key over the
 		/// chain's genesis hash. Fee-free, authorized: valid only from a current operator, once
-		/// per batch, while the batch takes commitments. When a majority committed the identical
-		/// root, it is the batch's.
+		/// per batch, within the batch's commit window. When a majority committed the identical
+		/// root, it is the batch's; commitments after that are recorded and count for nothing.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::commit(T::MaxOperators::get()))]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_commit())]

@@ -342,8 +342,57 @@ mod commitments {
 			System::assert_has_event(
 				Event::<Test>::BatchCommitted { batch, commitment: honest }.into(),
 			);
-			// The third commitment comes too late: the pool refuses it.
-			assert_eq!(authorize(&commit_call(12, batch, honest)), Err(InvalidTransaction::Stale));
+			let accepted = Batches::<Test>::get(batch).unwrap().phase;
+			// The third comes after acceptance: on record, and it changes nothing.
+			let other = tree(&[(1, 41)]).commitment();
+			assert_ok!(submit(commit_call(12, batch, other)));
+			System::assert_last_event(
+				Event::<Test>::CommitmentSubmitted {
+					batch,
+					operator: 12,
+					commitment: other,
+					agreeing: 1,
+				}
+				.into(),
+			);
+			assert_eq!(Batches::<Test>::get(batch).unwrap().phase, accepted);
+			assert_eq!(Commitments::<Test>::get(batch, 12), Some(other));
+		});
+	}
+
+	#[test]
+	fn late_commitments_are_recorded_within_the_window_and_change_no_draw() {
+		ExtBuilder.build_and_execute(|| {
+			operators(5);
+			register(1, ALICE);
+			let batch = run_to_close();
+			let closed_at = System::block_number();
+			let honest = tree(&[(1, 40)]);
+			// Accepted late in the window: its proofs' deadline outlives the commit window.
+			run_blocks(COMMIT_WINDOW - 1);
+			for op in [10, 11, 12] {
+				assert_ok!(submit(commit_call(op, batch, honest.commitment())));
+			}
+			next_block();
+			let drawn = Batches::<Test>::get(batch).unwrap().phase;
+			assert!(matches!(drawn, BatchPhase::Drawing { .. }));
+			// Drawing, within the window: recorded, agreeing or not; the draw stands.
+			assert_ok!(submit(commit_call(13, batch, honest.commitment())));
+			assert_eq!(Batches::<Test>::get(batch).unwrap().phase, drawn);
+			assert_eq!(System::block_number(), closed_at + COMMIT_WINDOW);
+			next_block();
+			// Past the window, the batch still drawing: refused in the pool and in a block.
+			let other = tree(&[(1, 41)]).commitment();
+			assert!(matches!(
+				Batches::<Test>::get(batch).unwrap().phase,
+				BatchPhase::Drawing { .. }
+			));
+			assert_eq!(authorize(&commit_call(14, batch, other)), Err(InvalidTransaction::Stale));
+			assert_noop!(dispatch(commit_call(14, batch, other)), Error::<Test>::NotCommitting);
+			// The claims go on as drawn.
+			let before = stone_of(ALICE);
+			prove_all(batch, &honest);
+			assert_eq!(stone_of(ALICE), before + REWARD);
 		});
 	}
 

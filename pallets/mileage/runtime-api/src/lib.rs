@@ -101,6 +101,9 @@ pub struct BatchStatus<AccountId, Balance> {
 	pub close_ms: u64,
 	/// The last block of its current phase.
 	pub deadline: u32,
+	/// The last block operators commit in. After the root was accepted, commitments are
+	/// recorded (who agreed, who differed) and count for nothing.
+	pub commit_until: u32,
 	/// Its phase.
 	pub phase: Phase,
 	/// The accepted root, total and leaf count, once accepted.

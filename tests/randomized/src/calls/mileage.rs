@@ -431,6 +431,12 @@ fn unknown_batch(w: &mut World) -> BatchIndex {
 	}
 }
 
+/// Whether a batch takes commitments at block `now`: within its commit window, in any phase
+/// (after acceptance they are recorded and count for nothing).
+fn in_commit_window(r: &BatchRecord<BlockNumber, Balance>, now: BlockNumber) -> bool {
+	now <= r.closed_at + <Runtime as pallet_mileage::Config>::CommitWindow::get()
+}
+
 fn commit(w: &mut World) -> Option<Attempt> {
 	// An operator's root of a batch: mostly a batch taking commitments by an operator that has
 	// not committed it yet, as the workers do once they built the batch's tree.
@@ -439,7 +445,7 @@ fn commit(w: &mut World) -> Option<Attempt> {
 	let members = member_actors(w);
 	let waiting: Vec<(BatchIndex, u64, Vec<usize>)> = batches
 		.iter()
-		.filter(|(_, r)| matches!(r.phase, BatchPhase::Committing) && now <= r.deadline)
+		.filter(|(_, r)| in_commit_window(r, now))
 		.map(|(batch, r)| {
 			let left = members
 				.iter()
@@ -456,7 +462,7 @@ fn commit(w: &mut World) -> Option<Attempt> {
 		.filter(|(_, _, left): &(_, _, Vec<usize>)| !left.is_empty())
 		.collect();
 	let (batch, close_ms, who) = match (w.rng.below(20), w.rng.pick(&waiting).cloned()) {
-		// A batch that takes none: in another phase, or unknown.
+		// A batch that takes none (past its commit window), or one that does, or unknown.
 		(0, _) | (1, None) if !batches.is_empty() => {
 			let (batch, record) = w.rng.pick(&batches).cloned()?;
 			(batch, Some(record.close_ms), operator(w))
@@ -497,9 +503,8 @@ fn commit(w: &mut World) -> Option<Attempt> {
 	// Whether the batch takes this operator's commitment now.
 	let account = w.actors.account(who);
 	let takes = operators().contains(&account)
-		&& batches.iter().any(|(b, r)| {
-			*b == batch && matches!(r.phase, BatchPhase::Committing) && now <= r.deadline
-		}) && !pallet_mileage::Commitments::<Runtime>::contains_key(batch, &account);
+		&& batches.iter().any(|(b, r)| *b == batch && in_commit_window(r, now))
+		&& !pallet_mileage::Commitments::<Runtime>::contains_key(batch, &account);
 	let payload = CommitmentPayload { operator: oracle_key(w, who), batch, commitment };
 	let (signature, genuine) = signature(w, who, COMMIT_TAG, &payload);
 	let call = RuntimeCall::Mileage(pallet_mileage::Call::commit { payload, signature });
