@@ -12,7 +12,8 @@ type BaselineBench = frame_benchmarking::baseline::Pallet<Runtime>;
 impl frame_benchmarking::baseline::Config for Runtime {}
 
 // `pallet_membership` (the oracle operators) uses its reference weights: membership changes are
-// rare admin calls on a set of at most 16.
+// rare admin calls on a set of at most 16. `pallet_nfts` exposes no calls: minting, transfers,
+// listing and settling go through `pallet_collectibles`, measured here.
 // `frame_system`'s own benchmarks are left out: their `set_code` case embeds a 4 MB sample runtime in
 // our wasm. Its calls use the reference weights of `frame_system::weights::SubstrateWeight`.
 frame_benchmarking::define_benchmarks!(
@@ -25,6 +26,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_mileage, Mileage]
 	[pallet_beacon, Beacon]
 	[pallet_crystals, Crystals]
+	[pallet_collectibles, Collectibles]
 );
 
 /// Every benchmark the runtime has, for `benchmark pallet --list`.

@@ -20,9 +20,11 @@ use sp_keyring::Sr25519Keyring;
 
 use pallet_stone::ScheduleParams;
 
+use pallet_collectibles::{GenesisArtwork, MediaKind};
+
 use crate::{
-	AccountId, Balance, BalancesConfig, OracleMembershipConfig, RuntimeGenesisConfig, StoneConfig,
-	SudoConfig, UNIT,
+	AccountId, Balance, BalancesConfig, CollectiblesConfig, OracleMembershipConfig,
+	RuntimeGenesisConfig, StoneConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 
 /// The preset of the nine-validator network run by the car maker and its partners.
@@ -123,11 +125,14 @@ fn stone_schedule(batch_length: u64) -> ScheduleParams<Balance> {
 
 fn genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
-	endowed: Vec<(AccountId, u128)>,
+	mut endowed: Vec<(AccountId, u128)>,
 	admin: AccountId,
 	batch_length: u64,
 	oracles: Vec<AccountId>,
+	collectibles: CollectiblesConfig,
 ) -> Value {
+	// The collectibles pallet's account keeps charities' pots: it exists from genesis on.
+	endowed.push((crate::Collectibles::account(), EXISTENTIAL_DEPOSIT));
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
 		aura: pallet_aura::GenesisConfig {
@@ -144,8 +149,38 @@ fn genesis(
 		oracle_membership: OracleMembershipConfig {
 			members: oracles.try_into().expect("at most MAX_ORACLES"),
 		},
+		collectibles: collectibles,
 	})
 }
+
+/// The development chains' collectibles: the charity "Green Roads" (Eve's account) and IM
+/// Valley's first community artwork, "IM Crossing: The New Totem", a video whose picture is made
+/// of owners' profile pictures (Bob, Charlie and Dave credited), one edition owned by Alice.
+fn development_collectibles() -> CollectiblesConfig {
+	CollectiblesConfig {
+		artists: Vec::new(),
+		charities: vec![(b"Green Roads".to_vec(), Sr25519Keyring::Eve.to_account_id())],
+		artworks: vec![GenesisArtwork {
+			owner: Sr25519Keyring::Alice.to_account_id(),
+			title: b"IM Crossing: The New Totem".to_vec(),
+			media_hash: NEW_TOTEM_MEDIA_HASH,
+			media_kind: MediaKind::Video,
+			uri: b"https://www.immotors.com/im-valley/new-totem.mp4".to_vec(),
+			artists: vec![Sr25519Keyring::Alice.to_account_id()],
+			co_creators: [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+				.iter()
+				.map(|k| k.to_account_id())
+				.collect(),
+			editions: 1,
+		}],
+		..Default::default()
+	}
+}
+
+/// blake2-256 of the bytes "IM Crossing: The New Totem" (the development chains have no video
+/// file; a real artwork's hash is its media file's).
+pub const NEW_TOTEM_MEDIA_HASH: [u8; 32] =
+	hex!("83686b03fa65edc0602aaad3edfd38c73fb5390dc190c006620108fa9ba5dad1");
 
 /// A development chain: endowed development accounts, Alice the admin, short batches, and
 /// `oracles` as the oracle operators.
@@ -159,6 +194,7 @@ fn development_chain_genesis(
 		Sr25519Keyring::Alice.to_account_id(),
 		DEV_BATCH_LENGTH_MS,
 		oracles,
+		development_collectibles(),
 	)
 }
 
@@ -177,6 +213,8 @@ fn im_valley_genesis() -> Value {
 		pallet_stone::TEN_MINUTES_MS,
 		// The admin adds the operators (oracleMembership.addMember) once their nodes run.
 		Vec::new(),
+		// The admin registers charities and approves artists by call.
+		CollectiblesConfig::default(),
 	)
 }
 

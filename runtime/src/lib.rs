@@ -229,4 +229,14 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Crystals = pallet_crystals;
+
+	// The NFT ledger: its storage and events are the collectibles'; every call on it goes
+	// through `Collectibles` (no calls of its own: no selling, tips or swaps around the closed
+	// Stone transfers, no collections nobody issued).
+	#[runtime::pallet_index(14)]
+	#[runtime::disable_call]
+	pub type Nfts = pallet_nfts;
+
+	#[runtime::pallet_index(15)]
+	pub type Collectibles = pallet_collectibles;
 }

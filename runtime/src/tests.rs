@@ -492,6 +492,7 @@ fn run_block(n: BlockNumber, now: u64) {
 	Mileage::do_try_state().expect("Mileage's invariants hold");
 	Beacon::do_try_state().expect("the beacon's invariants hold");
 	Crystals::do_try_state().expect("Crystals' invariants hold");
+	Collectibles::do_try_state().expect("Collectibles' invariants hold");
 	assert_eq!(pallet_stone::Outstanding::<Runtime>::get(), Mileage::owed(), "owed ≠ in flight");
 }
 

@@ -1,5 +1,6 @@
 //! The `Config` of every pallet, one file per concern.
 
+mod collectibles;
 mod consensus;
 mod crystals;
 mod mileage;

@@ -103,6 +103,21 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 
 	mileage(w, n)?;
 
+	// Collectibles and Balances: every Stone held for bids, in any account, is a live auction's
+	// highest bid.
+	let reason = valley_runtime::RuntimeHoldReason::Collectibles(
+		pallet_collectibles::HoldReason::AuctionBid,
+	);
+	let held: Balance = pallet_balances::Holds::<Runtime>::iter_values()
+		.flat_map(|holds| holds.into_iter())
+		.filter(|hold| hold.id == reason)
+		.map(|hold| hold.amount)
+		.sum();
+	let bids: Balance = pallet_collectibles::Auctions::<Runtime>::iter_values()
+		.filter_map(|auction| auction.highest.map(|bid| bid.amount))
+		.sum();
+	ensure!(held == bids, "{held} held for bids, the live auctions' highest bids are {bids}");
+
 	// Stone and Crystals: the educational pool's reservations are the crystals pallet's.
 	let pool = pallet_stone::EducationReserved::<Runtime>::get();
 	let crystals = pallet_crystals::Reserved::<Runtime>::get();
