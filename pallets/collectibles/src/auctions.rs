@@ -1,7 +1,7 @@
 //! English auctions in Stones: listing, held bids, last-minute extensions, settlement straight
 //! from the winner's hold, cancellation without bids.
 
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::vec::Vec;
 
 use frame_support::{
 	ensure,
@@ -269,6 +269,7 @@ impl<T: Config> Pallet<T> {
 	/// credits match the artworks.
 	#[cfg(any(feature = "std", feature = "try-runtime"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::BTreeMap;
 		use frame_support::traits::tokens::nonfungibles_v2::Inspect as _;
 		let now = frame_system::Pallet::<T>::block_number();
 		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();

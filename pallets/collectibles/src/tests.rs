@@ -6,7 +6,7 @@ use frame_support::{
 };
 use sp_runtime::DispatchError;
 
-use crate::{mock::*, pallet::*, types::*};
+use crate::{mock::*, pallet::*, types::*, ArtworkInput};
 
 fn owner(artwork: ArtworkId, edition: Edition) -> Option<AccountId> {
 	<Nfts as Inspect<AccountId>>::owner(&artwork, &edition)
@@ -492,7 +492,7 @@ mod settlement {
 					free(BOB),
 					held(BOB),
 					free(GREEN),
-					Charities::<Test>::get(GREEN_ID).unwrap(),
+					Charities::<Test>::get(GREEN_ID).map(|c| (c.raised, c.pot, c.donations)),
 					Auctions::<Test>::get(auction),
 				)
 			})
@@ -652,7 +652,7 @@ mod settlement {
 				Rest::Seller
 			));
 			assert_ok!(Collectibles::bid(RuntimeOrigin::signed(BOB), 0, 3 * STONE));
-			run_to(1 + MIN_DURATION + 1);
+			run_to(end_of(0) + 1);
 			assert_eq!(free(ARTIST), ENDOWMENT + 3 * STONE);
 			assert_eq!(owner(artwork, 0), Some(BOB));
 		});

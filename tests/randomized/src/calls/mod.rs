@@ -16,6 +16,10 @@
 //!   made: it panics by design and the executive never includes one).
 //! - `System::set_code` (and upgrades with version checks) fail: there is no wasm executor to
 //!   read a runtime version; `set_code_without_checks` succeeds.
+//! - `Collectibles::settle` succeeds only for an auction whose settlement at the start of the
+//!   block after its end failed (`SettlementFailed`); none is expected, so it is made for live
+//!   auctions (not ended) and settled ones. `Collectibles::pay_out_pot` succeeds once a charity's
+//!   pot (shares too small to create its account) can create it.
 //! - `Balances::burn` is refused for everybody by the runtime's call filter;
 //!   `Balances::force_adjust_total_issuance` is made only with a zero delta (see below).
 //! - `Mileage::commit`, `claim` and `propose` are general transactions authorized as the
@@ -33,6 +37,7 @@
 //!   past the runtime's call filter, which otherwise refuses every burn.
 
 mod balances;
+mod collectibles;
 mod crystals;
 mod executive;
 mod mileage;
@@ -118,6 +123,7 @@ pub fn table() -> Vec<Gen> {
 		balances::GENS,
 		mileage::GENS,
 		crystals::GENS,
+		collectibles::GENS,
 		executive::GENS,
 		&[crystals::RUSH],
 	]
@@ -125,7 +131,8 @@ pub fn table() -> Vec<Gen> {
 }
 
 /// The calls of the first block: operators and issuers added, owners and operators funded, a
-/// first set of task kinds, box kinds and vehicles.
+/// first set of task kinds, box kinds and vehicles; two artists approved, two charities
+/// registered and six artworks minted to owners.
 pub fn setup(w: &mut World) -> Vec<Attempt> {
 	let mut out = Vec::new();
 	let root = |call| Attempt::Call { call, via: Via::Origin(RuntimeOrigin::root()) };
@@ -163,6 +170,11 @@ pub fn setup(w: &mut World) -> Vec<Attempt> {
 			owner,
 			activation: None,
 		})));
+	}
+	// Collectibles: Bob and the first owner approved as artists, two more charities, six
+	// artworks minted to owners.
+	for call in collectibles::setup(w) {
+		out.push(root(call));
 	}
 	// Mining starts a few minutes late, so that the start can still move for a while.
 	let start = w.now() + w.rng.range(2, 20) * 60_000;
