@@ -149,7 +149,7 @@ fn genesis(
 		oracle_membership: OracleMembershipConfig {
 			members: oracles.try_into().expect("at most MAX_ORACLES"),
 		},
-		collectibles: collectibles,
+		collectibles,
 	})
 }
 
@@ -173,7 +173,6 @@ fn development_collectibles() -> CollectiblesConfig {
 				.collect(),
 			editions: 1,
 		}],
-		..Default::default()
 	}
 }
 

@@ -113,7 +113,8 @@ impl<T: Config> Pallet<T> {
 		Ok(match proceeds.rest {
 			Rest::Seller => alloc::vec![(seller.clone(), rest)],
 			Rest::Artists => {
-				let artists = Artworks::<T>::get(artwork).ok_or(Error::<T>::UnknownArtwork)?.artists;
+				let artists =
+					Artworks::<T>::get(artwork).ok_or(Error::<T>::UnknownArtwork)?.artists;
 				let n: BalanceOf<T> = (artists.len() as u32).into();
 				let each = rest / n;
 				let first = rest.saturating_sub(each.saturating_mul(n.saturating_sub(One::one())));
@@ -236,7 +237,8 @@ impl<T: Config> Pallet<T> {
 			c.raised = c.raised.saturating_add(to_charity);
 			Charities::<T>::insert(charity, c);
 		}
-		for (to, amount) in Self::rest_parts(&record.seller, record.artwork, &record.proceeds, price)?
+		for (to, amount) in
+			Self::rest_parts(&record.seller, record.artwork, &record.proceeds, price)?
 		{
 			if !amount.is_zero() {
 				pay(&to, amount)?;
@@ -276,11 +278,20 @@ impl<T: Config> Pallet<T> {
 		let mut auctions = 0usize;
 		for (id, a) in Auctions::<T>::iter() {
 			auctions += 1;
-			ensure!(Listed::<T>::get(a.artwork, a.edition) == Some(id), "an auction's edition is not locked for it");
-			ensure!(T::Nfts::owner(&a.artwork, &a.edition) == Some(a.seller.clone()), "a listed edition left its seller");
+			ensure!(
+				Listed::<T>::get(a.artwork, a.edition) == Some(id),
+				"an auction's edition is not locked for it"
+			);
+			ensure!(
+				T::Nfts::owner(&a.artwork, &a.edition) == Some(a.seller.clone()),
+				"a listed edition left its seller"
+			);
 			ensure!(a.end <= a.max_end, "an auction ends beyond its cap");
 			if a.end >= now {
-				ensure!(EndingAt::<T>::get(a.end).contains(&id), "a live auction is in no block's list");
+				ensure!(
+					EndingAt::<T>::get(a.end).contains(&id),
+					"a live auction is in no block's list"
+				);
 			}
 			if let Some(bid) = &a.highest {
 				ensure!(bid.amount >= a.reserve, "a bid below the reserve");
@@ -298,7 +309,10 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		for (bidder, amount) in held {
-			ensure!(Self::held_for_bids(&bidder) == amount, "held Stones differ from the highest bids");
+			ensure!(
+				Self::held_for_bids(&bidder) == amount,
+				"held Stones differ from the highest bids"
+			);
 		}
 		let mut pots: BalanceOf<T> = Zero::zero();
 		for (id, c) in Charities::<T>::iter() {
@@ -306,7 +320,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(c.pot <= c.raised, "a pot larger than what the charity raised");
 			pots = pots.saturating_add(c.pot);
 		}
-		ensure!(T::Currency::balance(&Self::account()) >= pots, "the pots are not in the pallet's account");
+		ensure!(
+			T::Currency::balance(&Self::account()) >= pots,
+			"the pots are not in the pallet's account"
+		);
 		let mut credits = 0usize;
 		for (who, artwork, ()) in FeaturedIn::<T>::iter() {
 			ensure!(

@@ -7,7 +7,7 @@ use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
-	fungible::{Inspect, Mutate},
+		fungible::{Inspect, Mutate},
 		EnsureOrigin, Get, Hooks,
 	},
 	BoundedVec,
@@ -119,7 +119,8 @@ mod benchmarks {
 	) -> Result<(), BenchmarkError> {
 		let owner: T::AccountId = account("owner", 0, SEED);
 		let artists = artists::<T>(a);
-		let co_creators: Vec<T::AccountId> = (0..c).map(|i| account("co-creator", i, SEED)).collect();
+		let co_creators: Vec<T::AccountId> =
+			(0..c).map(|i| account("co-creator", i, SEED)).collect();
 		let origin = admin::<T>();
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, owner, artwork_input::<T>(), artists, co_creators, e);

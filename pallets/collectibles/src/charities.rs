@@ -68,8 +68,8 @@ impl<T: Config> Pallet<T> {
 		let record = Charities::<T>::get(charity).ok_or(Error::<T>::UnknownCharity)?;
 		let amount = record.pot;
 		ensure!(
-			!amount.is_zero() &&
-				T::Currency::can_deposit(&record.account, amount, Provenance::Extant)
+			!amount.is_zero()
+				&& T::Currency::can_deposit(&record.account, amount, Provenance::Extant)
 					.into_result()
 					.is_ok(),
 			Error::<T>::PotTooSmall

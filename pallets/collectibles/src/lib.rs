@@ -75,10 +75,7 @@ pub mod pallet {
 
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible,
-			tokens::nonfungibles_v2,
-		},
+		traits::{fungible, tokens::nonfungibles_v2},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
@@ -87,8 +84,9 @@ pub mod pallet {
 	use super::*;
 
 	/// Balances of the Stone currency.
-	pub type BalanceOf<T> =
-		<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
 	/// An artwork as stored.
 	pub type ArtworkOf<T> = Artwork<
 		<T as frame_system::Config>::AccountId,
@@ -183,7 +181,8 @@ pub mod pallet {
 
 	/// Artworks, by collection.
 	#[pallet::storage]
-	pub type Artworks<T: Config> = StorageMap<_, Twox64Concat, ArtworkId, ArtworkOf<T>, OptionQuery>;
+	pub type Artworks<T: Config> =
+		StorageMap<_, Twox64Concat, ArtworkId, ArtworkOf<T>, OptionQuery>;
 
 	/// The artworks each account is a co-creator of.
 	#[pallet::storage]
@@ -199,7 +198,8 @@ pub mod pallet {
 
 	/// Registered charities.
 	#[pallet::storage]
-	pub type Charities<T: Config> = StorageMap<_, Twox64Concat, CharityId, CharityOf<T>, OptionQuery>;
+	pub type Charities<T: Config> =
+		StorageMap<_, Twox64Concat, CharityId, CharityOf<T>, OptionQuery>;
 
 	/// How many charities were registered: the next one's number.
 	#[pallet::storage]
@@ -207,7 +207,8 @@ pub mod pallet {
 
 	/// Auctions not settled yet.
 	#[pallet::storage]
-	pub type Auctions<T: Config> = StorageMap<_, Twox64Concat, AuctionId, AuctionOf<T>, OptionQuery>;
+	pub type Auctions<T: Config> =
+		StorageMap<_, Twox64Concat, AuctionId, AuctionOf<T>, OptionQuery>;
 
 	/// The auction each listed edition is in: its one status, and its lock in `pallet-nfts`.
 	#[pallet::storage]
@@ -398,7 +399,10 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxEndingPerBlock::get() > 0, "auctions must be able to end");
 			assert!(T::MinDuration::get() <= T::MaxDuration::get(), "a duration must be possible");
-			assert!(T::MaxArtists::get() > 0 && T::MaxEditions::get() > 0, "artworks must be mintable");
+			assert!(
+				T::MaxArtists::get() > 0 && T::MaxEditions::get() > 0,
+				"artworks must be mintable"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -413,7 +417,11 @@ pub mod pallet {
 		/// are closed), or withdraws the approval. The admin only.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_artist())]
-		pub fn set_artist(origin: OriginFor<T>, who: T::AccountId, approved: bool) -> DispatchResult {
+		pub fn set_artist(
+			origin: OriginFor<T>,
+			who: T::AccountId,
+			approved: bool,
+		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			if approved {
 				Artists::<T>::insert(&who, ());
@@ -516,7 +524,11 @@ pub mod pallet {
 		/// end.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::bid())]
-		pub fn bid(origin: OriginFor<T>, auction: AuctionId, amount: BalanceOf<T>) -> DispatchResult {
+		pub fn bid(
+			origin: OriginFor<T>,
+			auction: AuctionId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
 			let bidder = ensure_signed(origin)?;
 			Self::do_bid(bidder, auction, amount)
 		}
@@ -573,7 +585,9 @@ pub mod pallet {
 			let from = ensure_signed(origin)?;
 			ensure!(Self::owner_of(artwork, edition)? == from, Error::<T>::NotOwner);
 			ensure!(!Listed::<T>::contains_key(artwork, edition), Error::<T>::AlreadyListed);
-			<T::Nfts as nonfungibles_v2::Transfer<T::AccountId>>::transfer(&artwork, &edition, &to)?;
+			<T::Nfts as nonfungibles_v2::Transfer<T::AccountId>>::transfer(
+				&artwork, &edition, &to,
+			)?;
 			Self::deposit_event(Event::Transferred { artwork, edition, from, to });
 			Ok(())
 		}
@@ -607,7 +621,6 @@ pub mod pallet {
 			Listed::<T>::contains_key(artwork, edition)
 		}
 	}
-
 }
 
 /// What an artwork is, as its minter gives it.

@@ -176,7 +176,10 @@ impl ExtBuilder {
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		let mut balances: Vec<(AccountId, Balance)> =
-			[ALICE, BOB, CHARLIE, ARTIST, ARTIST2, SCHOOL].iter().map(|a| (*a, ENDOWMENT)).collect();
+			[ALICE, BOB, CHARLIE, ARTIST, ARTIST2, SCHOOL]
+				.iter()
+				.map(|a| (*a, ENDOWMENT))
+				.collect();
 		// The pallet's account holds charities' pots: endowed with the minimum balance.
 		balances.push((Collectibles::account(), ED));
 		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }

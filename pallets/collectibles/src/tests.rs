@@ -1,9 +1,6 @@
 //! Tests of artworks, charities, auctions and their settlement.
 
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::tokens::nonfungibles_v2::Inspect,
-};
+use frame_support::{assert_noop, assert_ok, traits::tokens::nonfungibles_v2::Inspect};
 use sp_runtime::DispatchError;
 
 use crate::{mock::*, pallet::*, types::*, ArtworkInput};
@@ -17,7 +14,12 @@ fn held(who: AccountId) -> Balance {
 }
 
 /// ALICE lists edition 0 of a new artwork she owns; returns the artwork and the auction.
-fn listed(reserve: Balance, charity: Option<CharityId>, ppm: u32, rest: Rest) -> (ArtworkId, AuctionId) {
+fn listed(
+	reserve: Balance,
+	charity: Option<CharityId>,
+	ppm: u32,
+	rest: Rest,
+) -> (ArtworkId, AuctionId) {
 	let artwork = mint(ALICE, 2);
 	let auction = NextAuctionId::<Test>::get();
 	assert_ok!(Collectibles::create_auction(
@@ -62,7 +64,10 @@ mod artworks {
 			assert_eq!(record.artists.to_vec(), vec![ARTIST, ARTIST2]);
 			assert_eq!(record.co_creators.to_vec(), vec![ALICE, BOB]);
 			// Co-creators are credited and can list their works.
-			assert_eq!(FeaturedIn::<Test>::iter_key_prefix(ALICE).collect::<Vec<_>>(), vec![artwork]);
+			assert_eq!(
+				FeaturedIn::<Test>::iter_key_prefix(ALICE).collect::<Vec<_>>(),
+				vec![artwork]
+			);
 			assert_eq!(FeaturedIn::<Test>::iter_key_prefix(BOB).collect::<Vec<_>>(), vec![artwork]);
 			// The facts are in the pallet namespace: the owner cannot change them.
 			assert_eq!(
@@ -123,17 +128,29 @@ mod artworks {
 	fn bad_artworks_fail_with_a_named_error_and_change_nothing() {
 		ExtBuilder.build_and_execute(|| {
 			let root = || RuntimeOrigin::root();
-			let go = |artists: Vec<AccountId>, co: Vec<AccountId>, editions: u32, input: ArtworkInput| {
+			let go = |artists: Vec<AccountId>,
+			          co: Vec<AccountId>,
+			          editions: u32,
+			          input: ArtworkInput| {
 				Collectibles::mint_artwork(root(), ALICE, input, artists, co, editions)
 			};
 			assert_noop!(go(vec![], vec![], 1, input("a")), Error::<Test>::NoArtists);
-			assert_noop!(go(vec![1, 2, 3, 4], vec![], 1, input("a")), Error::<Test>::TooManyArtists);
+			assert_noop!(
+				go(vec![1, 2, 3, 4], vec![], 1, input("a")),
+				Error::<Test>::TooManyArtists
+			);
 			assert_noop!(
 				go(vec![ARTIST], vec![1, 2, 3, 4, 5], 1, input("a")),
 				Error::<Test>::TooManyCoCreators
 			);
-			assert_noop!(go(vec![ARTIST, ARTIST], vec![], 1, input("a")), Error::<Test>::DuplicateAccount);
-			assert_noop!(go(vec![ARTIST], vec![BOB, BOB], 1, input("a")), Error::<Test>::DuplicateAccount);
+			assert_noop!(
+				go(vec![ARTIST, ARTIST], vec![], 1, input("a")),
+				Error::<Test>::DuplicateAccount
+			);
+			assert_noop!(
+				go(vec![ARTIST], vec![BOB, BOB], 1, input("a")),
+				Error::<Test>::DuplicateAccount
+			);
 			assert_noop!(go(vec![ARTIST], vec![], 0, input("a")), Error::<Test>::BadEditions);
 			assert_noop!(
 				go(vec![ARTIST], vec![], MAX_EDITIONS + 1, input("a")),
@@ -156,7 +173,11 @@ mod charities {
 				Collectibles::register_charity(RuntimeOrigin::signed(ALICE), b"x".to_vec(), 30),
 				DispatchError::BadOrigin
 			);
-			assert_ok!(Collectibles::register_charity(RuntimeOrigin::root(), b"Clean Air".to_vec(), 30));
+			assert_ok!(Collectibles::register_charity(
+				RuntimeOrigin::root(),
+				b"Clean Air".to_vec(),
+				30
+			));
 			assert_eq!(Charities::<Test>::get(2).unwrap().account, 30);
 			assert_noop!(
 				Collectibles::register_charity(RuntimeOrigin::root(), b"One more".to_vec(), 31),
@@ -196,7 +217,8 @@ mod charities {
 			assert_eq!(owner(artwork, 0), Some(GREEN));
 			assert_eq!(Charities::<Test>::get(GREEN_ID).unwrap().donations, 1);
 			System::assert_last_event(
-				Event::<Test>::Donated { artwork, edition: 0, from: ALICE, charity: GREEN_ID }.into(),
+				Event::<Test>::Donated { artwork, edition: 0, from: ALICE, charity: GREEN_ID }
+					.into(),
 			);
 		});
 	}
@@ -280,7 +302,10 @@ mod listing {
 			};
 			let r = Rest::Artists;
 			assert_noop!(list(BOB, 0, STONE, STONE, 20, None, 0, r), Error::<Test>::NotOwner);
-			assert_noop!(list(ALICE, 9, STONE, STONE, 20, None, 0, r), Error::<Test>::UnknownEdition);
+			assert_noop!(
+				list(ALICE, 9, STONE, STONE, 20, None, 0, r),
+				Error::<Test>::UnknownEdition
+			);
 			assert_noop!(
 				Collectibles::create_auction(
 					RuntimeOrigin::signed(ALICE),
@@ -303,7 +328,10 @@ mod listing {
 				Error::<Test>::BadShare
 			);
 			assert_noop!(list(ALICE, 0, STONE, STONE, 20, None, 10, r), Error::<Test>::BadShare);
-			assert_noop!(list(ALICE, 0, STONE, STONE, 20, Some(9), 10, r), Error::<Test>::UnknownCharity);
+			assert_noop!(
+				list(ALICE, 0, STONE, STONE, 20, Some(9), 10, r),
+				Error::<Test>::UnknownCharity
+			);
 			assert_ok!(Collectibles::set_charity_active(RuntimeOrigin::root(), SCHOOL_ID, false));
 			assert_noop!(
 				list(ALICE, 0, STONE, STONE, 20, Some(SCHOOL_ID), 10, r),
@@ -311,7 +339,10 @@ mod listing {
 			);
 			// Zero increment; an artist's part of the reserve below the minimum balance.
 			assert_noop!(list(ALICE, 0, STONE, 0, 20, None, 0, r), Error::<Test>::ReserveTooLow);
-			assert_noop!(list(ALICE, 0, 2 * ED - 1, 1, 20, None, 0, r), Error::<Test>::ReserveTooLow);
+			assert_noop!(
+				list(ALICE, 0, 2 * ED - 1, 1, 20, None, 0, r),
+				Error::<Test>::ReserveTooLow
+			);
 			// While transfers are closed, the rest cannot go to an ordinary seller.
 			assert_noop!(
 				list(ALICE, 0, STONE, STONE, 20, Some(GREEN_ID), 500_000, Rest::Seller),
@@ -475,7 +506,8 @@ mod settlement {
 		let run = |manual: bool| {
 			let mut ext = ExtBuilder.build();
 			ext.execute_with(|| {
-				let (artwork, auction) = listed(10 * STONE, Some(GREEN_ID), 1_000_000, Rest::Seller);
+				let (artwork, auction) =
+					listed(10 * STONE, Some(GREEN_ID), 1_000_000, Rest::Seller);
 				assert_ok!(Collectibles::bid(RuntimeOrigin::signed(BOB), auction, 12 * STONE));
 				let end = end_of(auction);
 				if manual {
@@ -518,7 +550,9 @@ mod settlement {
 			assert_eq!(free(GREEN), 0);
 			assert_eq!(Charities::<Test>::get(GREEN_ID).unwrap().pot, share);
 			assert_eq!(free(Collectibles::account()), ED + share);
-			System::assert_has_event(Event::<Test>::PotCredited { charity: GREEN_ID, amount: share }.into());
+			System::assert_has_event(
+				Event::<Test>::PotCredited { charity: GREEN_ID, amount: share }.into(),
+			);
 			assert_noop!(
 				Collectibles::pay_out_pot(RuntimeOrigin::signed(BOB), GREEN_ID),
 				Error::<Test>::PotTooSmall

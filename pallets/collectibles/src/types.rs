@@ -105,7 +105,16 @@ pub struct Charity<AccountId, Balance, StringLimit: Get<u32>> {
 
 /// Who receives what a charity's share leaves of an auction's price.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum Rest {
 	/// The seller.
@@ -116,7 +125,16 @@ pub enum Rest {
 
 /// Where an auction's proceeds go, fixed when it is listed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct Proceeds {
 	/// The charity receiving a share, if any.

@@ -39,10 +39,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((3 * e + c).into()))
 	}
 	fn register_charity() -> Weight {
-		Weight::from_parts(20_000_000, 3_500).saturating_add(RocksDbWeight::get().reads_writes(1, 2))
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(RocksDbWeight::get().reads_writes(1, 2))
 	}
 	fn set_charity_active() -> Weight {
-		Weight::from_parts(20_000_000, 3_500).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+		Weight::from_parts(20_000_000, 3_500)
+			.saturating_add(RocksDbWeight::get().reads_writes(1, 1))
 	}
 	fn create_auction(a: u32) -> Weight {
 		Weight::from_parts(60_000_000, 10_000)
@@ -50,7 +52,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(8, 4))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(80_000_000, 10_000).saturating_add(RocksDbWeight::get().reads_writes(10, 8))
+		Weight::from_parts(80_000_000, 10_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(10, 8))
 	}
 	fn settle(a: u32) -> Weight {
 		Weight::from_parts(120_000_000, 10_000)
@@ -59,16 +62,20 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(a.into(), a.into()))
 	}
 	fn cancel_auction() -> Weight {
-		Weight::from_parts(40_000_000, 5_000).saturating_add(RocksDbWeight::get().reads_writes(2, 3))
+		Weight::from_parts(40_000_000, 5_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 3))
 	}
 	fn donate() -> Weight {
-		Weight::from_parts(60_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(6, 5))
+		Weight::from_parts(60_000_000, 8_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(6, 5))
 	}
 	fn transfer() -> Weight {
-		Weight::from_parts(50_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+		Weight::from_parts(50_000_000, 8_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 4))
 	}
 	fn pay_out_pot() -> Weight {
-		Weight::from_parts(50_000_000, 5_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+		Weight::from_parts(50_000_000, 5_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(3, 3))
 	}
 	fn settle_ended(n: u32) -> Weight {
 		Weight::from_parts(5_000_000, 2_000)

@@ -191,8 +191,8 @@ impl<T: Config> Pallet<T> {
 			.filter(|(who, c)| *c == commitment && members.binary_search(who).is_ok())
 			.count() as u32;
 		Self::deposit_event(Event::CommitmentSubmitted { batch, operator, commitment, agreeing });
-		if matches!(record.phase, BatchPhase::Committing) &&
-			agreeing >= rules::quorum(members.len() as u32)
+		if matches!(record.phase, BatchPhase::Committing)
+			&& agreeing >= rules::quorum(members.len() as u32)
 		{
 			let now = frame_system::Pallet::<T>::block_number();
 			record.phase = BatchPhase::Accepted { commitment, at: now };

@@ -171,7 +171,7 @@ pub(super) fn mint_call(
 		match w.rng.below(10) {
 			0 => artists.clear(),
 			1 => {
-				let max = <Runtime as pallet_collectibles::Config>::MaxArtists::get();
+				let max = <<Runtime as pallet_collectibles::Config>::MaxArtists as Get<u32>>::get();
 				artists = (0..=max).map(|_| unseen(w)).collect();
 			},
 			2 => {
@@ -183,7 +183,8 @@ pub(super) fn mint_call(
 				artists.push(twice);
 			},
 			3 => {
-				let max = <Runtime as pallet_collectibles::Config>::MaxCoCreators::get();
+				let max =
+					<<Runtime as pallet_collectibles::Config>::MaxCoCreators as Get<u32>>::get();
 				co_creators = (0..=max).map(|_| unseen(w)).collect();
 			},
 			4 => {
@@ -196,7 +197,10 @@ pub(super) fn mint_call(
 			},
 			5 => editions = 0,
 			6 if w.rng.one_in(4) => editions = Edition::MAX,
-			6 => editions = <Runtime as pallet_collectibles::Config>::MaxEditions::get() + 1,
+			6 => {
+				editions =
+					<<Runtime as pallet_collectibles::Config>::MaxEditions as Get<u32>>::get() + 1
+			},
 			7 => title.clear(),
 			8 => title = vec![b't'; limit + 1],
 			_ if w.rng.percent(50) => uri.clear(),
@@ -469,7 +473,7 @@ fn create_auction(w: &mut World) -> Option<Attempt> {
 	let seller_account = w.actors.account(seller);
 	let open = pallet_stone::TransfersEnabled::<Runtime>::get();
 	let artists_approved = Artworks::<Runtime>::get(artwork)
-		.is_some_and(|a| a.artists.iter().all(|who| Artists::<Runtime>::contains_key(who)));
+		.is_some_and(|a| a.artists.iter().all(Artists::<Runtime>::contains_key));
 	let seller_approved = Artists::<Runtime>::contains_key(&seller_account);
 	let active = active_charities();
 	let charity = w.rng.pick(&active).copied();
