@@ -55,9 +55,44 @@ fn im_valley_has_no_development_endowments() {
 	ext_for(IM_VALLEY_RUNTIME_PRESET).execute_with(|| {
 		let admin = AccountId::from(presets::IM_VALLEY_ADMIN);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(admin.clone()));
-		assert_eq!(Balances::total_issuance(), presets::ADMIN_ENDOWMENT);
+		// The admin's endowment, and the minimum balance of the account keeping charities' pots.
+		assert_eq!(Balances::total_issuance(), presets::ADMIN_ENDOWMENT + EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::balance(&Collectibles::account()), EXISTENTIAL_DEPOSIT);
 		assert_eq!(Balances::balance(&Sr25519Keyring::Alice.to_account_id()), 0);
+		// No artwork or charity: the admin registers them by call.
+		assert_eq!(pallet_collectibles::Artworks::<Runtime>::iter().count(), 0);
+		assert_eq!(pallet_collectibles::CharityCount::<Runtime>::get(), 0);
 	});
+}
+
+#[test]
+fn development_chains_ship_the_new_totem_and_a_charity() {
+	use frame_support::traits::tokens::nonfungibles_v2::Inspect;
+	for name in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		ext_for(name).execute_with(|| {
+			let artwork = pallet_collectibles::Artworks::<Runtime>::get(0).expect("artwork 0");
+			assert_eq!(&artwork.title[..], b"IM Crossing: The New Totem", "{name}");
+			assert_eq!(artwork.media_kind, pallet_collectibles::MediaKind::Video);
+			assert_eq!(
+				artwork.media_hash,
+				sp_core::hashing::blake2_256(b"IM Crossing: The New Totem"),
+				"the documented media hash"
+			);
+			assert_eq!(artwork.co_creators.len(), 3);
+			assert_eq!(
+				<Nfts as Inspect<AccountId>>::owner(&0, &0),
+				Some(Sr25519Keyring::Alice.to_account_id())
+			);
+			assert_eq!(
+				<Nfts as Inspect<AccountId>>::system_attribute(&0, None, b"media_kind"),
+				Some(b"video".to_vec())
+			);
+			let charity = pallet_collectibles::Charities::<Runtime>::get(0).expect("a charity");
+			assert_eq!(charity.account, Sr25519Keyring::Eve.to_account_id());
+			assert!(charity.active);
+			Collectibles::do_try_state().expect("Collectibles' invariants hold at genesis");
+		});
+	}
 }
 
 #[test]

@@ -8,7 +8,7 @@ use frame_support::{
 	pallet_prelude::*,
 	storage::with_storage_layer,
 	traits::{
-		fungible::{Inspect, MutateHold},
+		fungible::{Inspect, InspectHold, MutateHold},
 		tokens::{nonfungibles_v2::Transfer, Fortitude, Precision, Provenance, Restriction},
 	},
 };
@@ -312,6 +312,11 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				Self::held_for_bids(&bidder) == amount,
 				"held Stones differ from the highest bids"
+			);
+			// And they are really there: the account's reserved balance covers its holds.
+			ensure!(
+				T::Currency::total_balance_on_hold(&bidder) >= amount,
+				"a held bid is no longer in its bidder's account"
 			);
 		}
 		let mut pots: BalanceOf<T> = Zero::zero();

@@ -117,6 +117,16 @@ pub fn after_block(w: &mut World) -> Result<(), String> {
 		.filter_map(|auction| auction.highest.map(|bid| bid.amount))
 		.sum();
 	ensure!(held == bids, "{held} held for bids, the live auctions' highest bids are {bids}");
+	// Ended auctions settle by themselves at the start of the next block.
+	for record in System::events() {
+		if let RuntimeEvent::Collectibles(pallet_collectibles::Event::SettlementFailed {
+			auction,
+			error,
+		}) = record.event
+		{
+			return Err(format!("auction {auction} did not settle by itself: {error:?}"));
+		}
+	}
 
 	// Stone and Crystals: the educational pool's reservations are the crystals pallet's.
 	let pool = pallet_stone::EducationReserved::<Runtime>::get();

@@ -35,6 +35,9 @@
 //! - `Balances::force_adjust_total_issuance` by a positive delta;
 //! - `Sudo::sudo_as(who, Balances::burn { .. })` with a burnable amount: `sudo_as` dispatches
 //!   past the runtime's call filter, which otherwise refuses every burn.
+//! - `Balances::force_unreserve` of an account with holds: `pallet-balances` lowers the reserved
+//!   balance under its holds, so a held bid could no longer be paid (`Token(Frozen)`; the
+//!   collectibles pallet's `try_state` catches it). Made for accounts without holds.
 
 mod balances;
 mod collectibles;
