@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToString } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
-import { startNode, sendAndFinalize, waitFor } from './harness.js';
+import { startNode, sendAndInclude as send, waitFor } from './harness.js';
 
 const UNIT = 10n ** 12n;
 const GREEN_ROADS = 0; // the development chains' charity (Eve's account)
@@ -56,7 +56,7 @@ test('the development chain ships "IM Crossing: The New Totem" as its first artw
 
 test('an auction in Stones: held bids, an outbid bid released, a late bid extending, a charity share', async () => {
   const { api } = node;
-  const sudo = (call) => sendAndFinalize(api, api.tx.sudo.sudo(call), k.alice);
+  const sudo = (call) => send(api, api.tx.sudo.sudo(call), k.alice);
 
   // The admin approves Dave as an artist and mints his artwork, featuring Charlie and Ferdie,
   // in two editions to Alice.
@@ -74,7 +74,7 @@ test('an auction in Stones: held bids, an outbid bid released, a late bid extend
   assert.ok(featured.some(({ args: [, id] }) => id.toNumber() === artwork), 'Charlie is credited');
 
   // Alice lists edition 0: 30 % to Green Roads, the rest to the artist; ending in 10 blocks.
-  const listedEvents = await sendAndFinalize(api, api.tx.collectibles.createAuction(
+  const listedEvents = await send(api, api.tx.collectibles.createAuction(
     artwork, 0, 10n * UNIT, UNIT, 10, GREEN_ROADS, 300_000, 'Artists'
   ), k.alice);
   const [created] = named(api, listedEvents, 'collectibles', 'AuctionCreated');
@@ -82,19 +82,19 @@ test('an auction in Stones: held bids, an outbid bid released, a late bid extend
   const firstEnd = created.end.toNumber();
   // Locked while listed: it cannot be given away (the NFT ledger's lock holds it too).
   await assert.rejects(
-    sendAndFinalize(api, api.tx.collectibles.transfer(artwork, 0, k.bob.address), k.alice),
+    send(api, api.tx.collectibles.transfer(artwork, 0, k.bob.address), k.alice),
     /collectibles\.AlreadyListed/
   );
   assert.equal(api.tx.nfts, undefined, 'the NFT ledger has no calls of its own');
   await assert.rejects(
-    sendAndFinalize(api, api.tx.collectibles.bid(auction, 9n * UNIT), k.bob),
+    send(api, api.tx.collectibles.bid(auction, 9n * UNIT), k.bob),
     /collectibles\.BidTooLow/
   );
 
-  await sendAndFinalize(api, api.tx.collectibles.bid(auction, 10n * UNIT), k.bob);
+  await send(api, api.tx.collectibles.bid(auction, 10n * UNIT), k.bob);
   assert.equal(await held(api, k.bob.address), 10n * UNIT);
   const bobBefore = await free(api, k.bob.address);
-  const outbid = await sendAndFinalize(api, api.tx.collectibles.bid(auction, 12n * UNIT), k.charlie);
+  const outbid = await send(api, api.tx.collectibles.bid(auction, 12n * UNIT), k.charlie);
   // The outbid bid is released in the same call.
   assert.equal(named(api, outbid, 'collectibles', 'Outbid').length, 1);
   assert.equal(await held(api, k.bob.address), 0n);
@@ -102,7 +102,7 @@ test('an auction in Stones: held bids, an outbid bid released, a late bid extend
   assert.equal(await held(api, k.charlie.address), 12n * UNIT);
 
   // A bid in the last two minutes moves the end.
-  const late = await sendAndFinalize(api, api.tx.collectibles.bid(auction, 13n * UNIT), k.bob);
+  const late = await send(api, api.tx.collectibles.bid(auction, 13n * UNIT), k.bob);
   const [extended] = named(api, late, 'collectibles', 'AuctionExtended');
   assert.ok(extended, 'the end moved');
   const end = extended.end.toNumber();
@@ -122,7 +122,7 @@ test('an auction in Stones: held bids, an outbid bid released, a late bid extend
   assert.equal(charity.raised.toBigInt(), toCharity);
 
   // Alice donates the other edition to Green Roads.
-  const donated = await sendAndFinalize(api, api.tx.collectibles.donate(artwork, 1, GREEN_ROADS), k.alice);
+  const donated = await send(api, api.tx.collectibles.donate(artwork, 1, GREEN_ROADS), k.alice);
   assert.equal(named(api, donated, 'collectibles', 'Donated').length, 1);
   assert.equal(await ownerOf(api, artwork, 1), k.eve.address);
   assert.equal((await api.query.collectibles.charities(GREEN_ROADS)).unwrap().donations.toNumber(), 1);

@@ -165,17 +165,24 @@ export async function startSimulator (args = []) {
   };
 }
 
-// Signs and sends `tx`; resolves with its events once its block is finalized, rejects on a
-// dispatch error.
-export function sendAndFinalize (api, tx, signer) {
+// Signs and sends `tx`; resolves with its events once `done(status)`, rejects on a dispatch
+// error (as the chain's named error, e.g. `collectibles.BidTooLow`).
+function submit (api, tx, signer, done) {
   return new Promise((resolve, reject) => {
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
       if (dispatchError) {
         const decoded = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
         reject(new Error(decoded ? `${decoded.section}.${decoded.name}` : dispatchError.toString()));
-      } else if (status.isFinalized) {
+      } else if (done(status)) {
         resolve(events);
       }
     }).catch(reject);
   });
 }
+
+// Resolves once `tx` is in a block of the best chain (on a single `--dev` node, final in
+// practice: two blocks sooner than finality).
+export const sendAndInclude = (api, tx, signer) => submit(api, tx, signer, (status) => status.isInBlock);
+
+// Resolves once `tx`'s block is finalized.
+export const sendAndFinalize = (api, tx, signer) => submit(api, tx, signer, (status) => status.isFinalized);
