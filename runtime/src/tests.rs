@@ -75,7 +75,7 @@ fn development_chains_ship_the_new_totem_and_a_charity() {
 			assert_eq!(artwork.media_kind, pallet_collectibles::MediaKind::Video);
 			assert_eq!(
 				artwork.media_hash,
-				sp_core::hashing::blake2_256(b"IM Crossing: The New Totem"),
+				sp_io::hashing::blake2_256(b"IM Crossing: The New Totem"),
 				"the documented media hash"
 			);
 			assert_eq!(artwork.co_creators.len(), 3);
