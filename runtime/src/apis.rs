@@ -266,6 +266,20 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_redemption_runtime_api::RedemptionApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn catalogue(who: Option<AccountId>) -> Vec<pallet_redemption_runtime_api::CatalogueEntry<Balance>> {
+			crate::Redemption::catalogue(who)
+		}
+
+		fn orders_of(who: AccountId) -> Vec<(pallet_redemption_runtime_api::OrderId, pallet_redemption_runtime_api::Order<AccountId, Balance, BlockNumber>)> {
+			crate::Redemption::orders_of(who)
+		}
+
+		fn unfinished_orders() -> Vec<(pallet_redemption_runtime_api::OrderId, pallet_redemption_runtime_api::Order<AccountId, Balance, BlockNumber>)> {
+			crate::Redemption::unfinished_orders()
+		}
+	}
+
 	impl pallet_beacon_primitives::BeaconApi<Block, BlockNumber> for Runtime {
 		fn latest() -> (BlockNumber, sp_core::H256) {
 			crate::Beacon::latest()

@@ -27,6 +27,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_beacon, Beacon]
 	[pallet_crystals, Crystals]
 	[pallet_collectibles, Collectibles]
+	[pallet_redemption, Redemption]
 );
 
 /// Every benchmark the runtime has, for `benchmark pallet --list`.

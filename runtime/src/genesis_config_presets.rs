@@ -24,7 +24,7 @@ use pallet_collectibles::{GenesisArtwork, MediaKind};
 
 use crate::{
 	AccountId, Balance, BalancesConfig, CollectiblesConfig, OracleMembershipConfig,
-	RuntimeGenesisConfig, StoneConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	RedemptionConfig, RuntimeGenesisConfig, StoneConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 
 /// The preset of the nine-validator network run by the car maker and its partners.
@@ -130,6 +130,7 @@ fn genesis(
 	batch_length: u64,
 	oracles: Vec<AccountId>,
 	collectibles: CollectiblesConfig,
+	redemption: RedemptionConfig,
 ) -> Value {
 	// The collectibles pallet's account keeps charities' pots: it exists from genesis on.
 	endowed.push((crate::Collectibles::account(), EXISTENTIAL_DEPOSIT));
@@ -150,31 +151,129 @@ fn genesis(
 			members: oracles.try_into().expect("at most MAX_ORACLES"),
 		},
 		collectibles,
+		redemption,
 	})
 }
 
-/// The development chains' collectibles: the charity "Green Roads" (Eve's account) and IM
-/// Valley's first community artwork, "IM Crossing: The New Totem", a video whose picture is made
-/// of owners' profile pictures (Bob, Charlie and Dave credited), one edition owned by Alice.
+/// The development chains' collectibles: the charity "Green Roads" (Eve's account), IM Valley's
+/// first community artwork, "IM Crossing: The New Totem", a video whose picture is made of
+/// owners' profile pictures (Bob, Charlie and Dave credited), one edition owned by Alice, and
+/// the "IM Valley Founders' Badge" (artwork 1), whose editions the redemption catalogue holds.
 fn development_collectibles() -> CollectiblesConfig {
 	CollectiblesConfig {
 		artists: Vec::new(),
 		charities: vec![(b"Green Roads".to_vec(), Sr25519Keyring::Eve.to_account_id())],
-		artworks: vec![GenesisArtwork {
-			owner: Sr25519Keyring::Alice.to_account_id(),
-			title: b"IM Crossing: The New Totem".to_vec(),
-			media_hash: NEW_TOTEM_MEDIA_HASH,
-			media_kind: MediaKind::Video,
-			uri: b"https://www.immotors.com/im-valley/new-totem.mp4".to_vec(),
-			artists: vec![Sr25519Keyring::Alice.to_account_id()],
-			co_creators: [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-				.iter()
-				.map(|k| k.to_account_id())
-				.collect(),
-			editions: 1,
-		}],
+		artworks: vec![
+			GenesisArtwork {
+				owner: Sr25519Keyring::Alice.to_account_id(),
+				title: b"IM Crossing: The New Totem".to_vec(),
+				media_hash: NEW_TOTEM_MEDIA_HASH,
+				media_kind: MediaKind::Video,
+				uri: b"https://www.immotors.com/im-valley/new-totem.mp4".to_vec(),
+				artists: vec![Sr25519Keyring::Alice.to_account_id()],
+				co_creators: [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+					.iter()
+					.map(|k| k.to_account_id())
+					.collect(),
+				editions: 1,
+			},
+			GenesisArtwork {
+				owner: crate::Redemption::account(),
+				title: b"IM Valley Founders' Badge".to_vec(),
+				media_hash: FOUNDERS_BADGE_MEDIA_HASH,
+				media_kind: MediaKind::Image,
+				uri: b"https://www.immotors.com/im-valley/founders-badge.png".to_vec(),
+				artists: vec![Sr25519Keyring::Alice.to_account_id()],
+				co_creators: Vec::new(),
+				editions: FOUNDERS_BADGE_EDITIONS,
+			},
+		],
 	}
 }
+
+/// blake2-256 of the bytes "IM Valley Founders' Badge" (a stand-in for the image's own hash).
+pub const FOUNDERS_BADGE_MEDIA_HASH: [u8; 32] =
+	hex!("42ed2315a2b0dd07654ad117aa9994c922ef9f227e7f1166200647d731adf645");
+/// The development chains' catalogue: an item of each category, the driving package among
+/// them; Charlie is the service desk.
+fn development_catalogue() -> RedemptionConfig {
+	use pallet_redemption::{CashPart, Category, Delivery, Eligibility, GenesisItem};
+	let item = |name: &[u8], category, price: u128, stock, per_account, delivery| GenesisItem {
+		name: name.to_vec(),
+		category,
+		price: price * UNIT,
+		cash: None,
+		stock,
+		per_account,
+		starts_ms: 0,
+		ends_ms: None,
+		eligibility: Eligibility::VehicleRegisteredDays(90),
+		delivery,
+	};
+	RedemptionConfig {
+		items: vec![
+			(
+				1,
+				GenesisItem {
+					// IM Motors' NOA (Navigate on Autopilot) package: 6,800 STONE + ¥10,000.
+					cash: Some(CashPart { currency: *b"CNY", amount: 1_000_000 }),
+					..item(b"NOA driving package", Category::Upgrade, 6_800, 100, 1, Delivery::Desk)
+				},
+			),
+			(
+				2,
+				item(
+					b"Supercharging, one month",
+					Category::PremiumService,
+					300,
+					1_000,
+					12,
+					Delivery::Desk,
+				),
+			),
+			(
+				3,
+				item(
+					b"IM L7 scale model, limited edition",
+					Category::LimitedEdition,
+					1_000,
+					500,
+					1,
+					Delivery::Desk,
+				),
+			),
+			(
+				4,
+				GenesisItem {
+					eligibility: Eligibility::Anyone,
+					..item(
+						b"IM Valley Founders' Badge",
+						Category::DigitalCollectible,
+						100,
+						FOUNDERS_BADGE_EDITIONS,
+						1,
+						Delivery::Collectible { artwork: 1 },
+					)
+				},
+			),
+			(
+				5,
+				item(
+					b"TechDay experience day",
+					Category::ExperienceDay,
+					2_000,
+					50,
+					1,
+					Delivery::Desk,
+				),
+			),
+		],
+		desks: vec![Sr25519Keyring::Charlie.to_account_id()],
+	}
+}
+
+/// Editions of the development chains' second artwork, held by the catalogue.
+pub const FOUNDERS_BADGE_EDITIONS: u32 = 20;
 
 /// blake2-256 of the bytes "IM Crossing: The New Totem" (the development chains have no video
 /// file; a real artwork's hash is its media file's).
@@ -194,6 +293,7 @@ fn development_chain_genesis(
 		DEV_BATCH_LENGTH_MS,
 		oracles,
 		development_collectibles(),
+		development_catalogue(),
 	)
 }
 
@@ -214,6 +314,8 @@ fn im_valley_genesis() -> Value {
 		Vec::new(),
 		// The admin registers charities and approves artists by call.
 		CollectiblesConfig::default(),
+		// The admin sets the catalogue and names the service desk by call.
+		RedemptionConfig::default(),
 	)
 }
 

@@ -79,7 +79,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -239,4 +239,7 @@ mod runtime {
 
 	#[runtime::pallet_index(15)]
 	pub type Collectibles = pallet_collectibles;
+
+	#[runtime::pallet_index(16)]
+	pub type Redemption = pallet_redemption;
 }

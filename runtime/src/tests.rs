@@ -66,6 +66,39 @@ fn im_valley_has_no_development_endowments() {
 }
 
 #[test]
+fn development_chains_ship_a_catalogue_of_every_category() {
+	use pallet_redemption::{Category, Delivery};
+	for name in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		ext_for(name).execute_with(|| {
+			let items = Redemption::catalogue(None);
+			let mut categories: Vec<Category> = items.iter().map(|i| i.category).collect();
+			categories.dedup();
+			assert_eq!(categories.len(), 5, "{name}: an item of each category");
+			let package = items.iter().find(|i| i.id == 1).expect("the driving package");
+			assert_eq!(package.price, 6_800 * UNIT);
+			assert_eq!(package.cash.map(|c| (c.currency, c.amount)), Some((*b"CNY", 1_000_000)));
+			let badge = items.iter().find(|i| i.category == Category::DigitalCollectible).unwrap();
+			let Delivery::Collectible { artwork } = badge.delivery else { panic!("on chain") };
+			assert_eq!(
+				<Collectibles as valley_primitives::CollectibleStock<AccountId>>::available(
+					artwork,
+					&Redemption::account()
+				),
+				badge.stock,
+				"the catalogue holds the badge's editions"
+			);
+			assert!(pallet_redemption::Desks::<Runtime>::contains_key(
+				Sr25519Keyring::Charlie.to_account_id()
+			));
+			Redemption::do_try_state().expect("Redemption's invariants hold at genesis");
+		});
+	}
+	ext_for(IM_VALLEY_RUNTIME_PRESET).execute_with(|| {
+		assert!(Redemption::catalogue(None).is_empty(), "the admin sets the catalogue by call");
+	});
+}
+
+#[test]
 fn development_chains_ship_the_new_totem_and_a_charity() {
 	use frame_support::traits::tokens::nonfungibles_v2::Inspect;
 	for name in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
@@ -528,6 +561,7 @@ fn run_block(n: BlockNumber, now: u64) {
 	Beacon::do_try_state().expect("the beacon's invariants hold");
 	Crystals::do_try_state().expect("Crystals' invariants hold");
 	Collectibles::do_try_state().expect("Collectibles' invariants hold");
+	Redemption::do_try_state().expect("Redemption's invariants hold");
 	assert_eq!(pallet_stone::Outstanding::<Runtime>::get(), Mileage::owed(), "owed ≠ in flight");
 }
 

@@ -109,3 +109,66 @@ impl<T: Config> Pallet<T> {
 		T::Nfts::owner(&artwork, &edition).ok_or(Error::<T>::UnknownEdition)
 	}
 }
+
+impl<T: Config> valley_primitives::CollectibleStock<T::AccountId> for Pallet<T> {
+	fn available(artwork: u32, holder: &T::AccountId) -> u32 {
+		let Some(record) = Artworks::<T>::get(artwork) else { return 0 };
+		(0..record.editions)
+			.filter(|edition| {
+				T::Nfts::owner(&artwork, edition).as_ref() == Some(holder)
+					&& !Listed::<T>::contains_key(artwork, edition)
+			})
+			.count() as u32
+	}
+
+	fn hand_over(
+		artwork: u32,
+		holder: &T::AccountId,
+		to: &T::AccountId,
+	) -> Result<u32, DispatchError> {
+		let record = Artworks::<T>::get(artwork).ok_or(Error::<T>::UnknownArtwork)?;
+		let edition = (0..record.editions)
+			.find(|edition| {
+				T::Nfts::owner(&artwork, edition).as_ref() == Some(holder)
+					&& !Listed::<T>::contains_key(artwork, edition)
+			})
+			.ok_or(Error::<T>::NotOwner)?;
+		<T::Nfts as frame_support::traits::tokens::nonfungibles_v2::Transfer<T::AccountId>>::transfer(
+			&artwork, &edition, to,
+		)?;
+		Self::deposit_event(Event::Transferred {
+			artwork,
+			edition,
+			from: holder.clone(),
+			to: to.clone(),
+		});
+		Ok(edition)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn worst_case_stock(holder: &T::AccountId) -> u32 {
+		let artist: T::AccountId = frame_benchmarking::account("artist", 0, 0);
+		let other: T::AccountId = frame_benchmarking::account("collector", 0, 0);
+		let editions = T::MaxEditions::get();
+		let input = ArtworkInput {
+			title: alloc::vec![b't'; 8],
+			media_hash: [1; 32],
+			media_kind: MediaKind::Image,
+			uri: alloc::vec![b'u'; 8],
+		};
+		let artwork = Self::do_mint_artwork(
+			other.clone(),
+			input,
+			alloc::vec![artist],
+			alloc::vec![],
+			editions,
+		)
+		.expect("a valid artwork");
+		let last = editions - 1;
+		<T::Nfts as frame_support::traits::tokens::nonfungibles_v2::Transfer<T::AccountId>>::transfer(
+			&artwork, &last, holder,
+		)
+		.expect("the collector owns it");
+		artwork
+	}
+}

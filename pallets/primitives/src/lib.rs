@@ -5,12 +5,15 @@
 //! mileage pallet), which pays winners through [`MiningPayout`]; educational mining mints through
 //! [`EducationPool`]; the beacon offers the randomness of a given block through
 //! [`BlockRandomness`] (for draws requested in one block and made with a later one's); the
-//! vehicle registry answers whether an account owns a vehicle through [`VehicleOwners`].
+//! vehicle registry answers whether an account owns a vehicle through [`VehicleOwners`] and
+//! since when through [`VehicleRegistry`]; the collectibles pallet hands editions over to the
+//! redemption catalogue's buyers through [`CollectibleStock`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 use frame_support::dispatch::DispatchResult;
 use sp_runtime::traits::Zero;
+use sp_runtime::DispatchError;
 
 /// The index of a mining batch, counted from the mining start.
 pub type BatchIndex = u64;
@@ -101,4 +104,60 @@ impl<AccountId> VehicleOwners<AccountId> for () {
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn make_owner(_who: &AccountId) {}
+}
+
+/// The vehicles an account owns, with their registration times: rewards that need a vehicle
+/// registered long enough ask here (the mileage pallet's registry).
+pub trait VehicleRegistry<AccountId> {
+	/// The most vehicles of one account looked at (its first, in storage order).
+	const MAX_CHECKED: u32;
+	/// The registration time (milliseconds since the Unix epoch) of the longest-registered
+	/// vehicle among the first [`Self::MAX_CHECKED`] that `who` owns; `None` without one.
+	fn registered_since(who: &AccountId) -> Option<u64>;
+	/// Makes `who` the owner of [`Self::MAX_CHECKED`] vehicles, the longest-registered (last in
+	/// storage order if it can) at `at_ms`, for benchmarks of the worst case.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn make_owner_since(who: &AccountId, at_ms: u64);
+}
+
+/// Nobody owns a vehicle.
+impl<AccountId> VehicleRegistry<AccountId> for () {
+	const MAX_CHECKED: u32 = 0;
+	fn registered_since(_who: &AccountId) -> Option<u64> {
+		None
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn make_owner_since(_who: &AccountId, _at_ms: u64) {}
+}
+
+/// The editions of artworks an account holds for others (the collectibles pallet): a reward
+/// catalogue hands them over as it redeems them.
+pub trait CollectibleStock<AccountId> {
+	/// How many editions of `artwork` `holder` owns, not in an auction.
+	fn available(artwork: u32, holder: &AccountId) -> u32;
+	/// Gives `to` the lowest edition of `artwork` that `holder` owns and has not listed; returns
+	/// it. Fails, changing nothing, without one.
+	fn hand_over(artwork: u32, holder: &AccountId, to: &AccountId) -> Result<u32, DispatchError>;
+	/// Mints an artwork of the most editions an artwork can have, of which `holder` owns only
+	/// the last, for benchmarks of the worst case; returns it.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn worst_case_stock(holder: &AccountId) -> u32;
+}
+
+/// No collectibles.
+impl<AccountId> CollectibleStock<AccountId> for () {
+	fn available(_artwork: u32, _holder: &AccountId) -> u32 {
+		0
+	}
+	fn hand_over(
+		_artwork: u32,
+		_holder: &AccountId,
+		_to: &AccountId,
+	) -> Result<u32, DispatchError> {
+		Err(DispatchError::Other("no collectibles"))
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn worst_case_stock(_holder: &AccountId) -> u32 {
+		0
+	}
 }

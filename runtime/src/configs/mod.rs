@@ -5,6 +5,7 @@ mod consensus;
 mod crystals;
 mod mileage;
 mod monetary;
+mod redemption;
 mod stone;
 mod system;
 

@@ -4,4 +4,5 @@ pub mod pallet_beacon;
 pub mod pallet_collectibles;
 pub mod pallet_crystals;
 pub mod pallet_mileage;
+pub mod pallet_redemption;
 pub mod pallet_stone;

@@ -44,6 +44,7 @@ mod collectibles;
 mod crystals;
 mod executive;
 mod mileage;
+mod redemption;
 mod system;
 
 pub use executive::forged_beacon;
@@ -127,6 +128,7 @@ pub fn table() -> Vec<Gen> {
 		mileage::GENS,
 		crystals::GENS,
 		collectibles::GENS,
+		redemption::GENS,
 		executive::GENS,
 		&[crystals::RUSH],
 	]
@@ -176,7 +178,30 @@ pub fn setup(w: &mut World) -> Vec<Attempt> {
 	}
 	// Collectibles: Bob and the first owner approved as artists, two more charities, six
 	// artworks minted to owners.
-	for call in collectibles::setup(w) {
+	// The next artwork (after the genesis ones and those of `collectibles::setup`) is minted to
+	// the redemption catalogue's account: its digital collectible.
+	let collectibles = collectibles::setup(w);
+	let badge = pallet_nfts::NextCollectionId::<valley_runtime::Runtime>::get().unwrap_or_default()
+		+ collectibles
+			.iter()
+			.filter(|c| {
+				matches!(
+					c,
+					RuntimeCall::Collectibles(pallet_collectibles::Call::mint_artwork { .. })
+				)
+			})
+			.count() as u32;
+	for call in collectibles {
+		out.push(root(call));
+	}
+	let catalogue = valley_runtime::Redemption::account();
+	out.push(root(collectibles::mint_call(
+		w,
+		catalogue,
+		vec![w.actors.account(crate::actors::BOB)],
+		true,
+	)));
+	for call in redemption::setup(w, badge) {
 		out.push(root(call));
 	}
 	// Mining starts a few minutes late, so that the start can still move for a while.
