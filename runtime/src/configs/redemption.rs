@@ -24,7 +24,7 @@ impl pallet_redemption::Config for Runtime {
 	type NameLimit = ConstU32<128>;
 	// The desk has a week to accept an order; then it expires and is refunded.
 	type AcceptWindow = ConstU32<{ 7 * DAYS }>;
-	// 64 orders a block (640 a minute); expiring 64 in one block takes ≈ 1.5 % of it (see
+	// 64 orders a block (640 a minute); expiring 64 in one block takes ≈ 21 ms, 1.1 % of it (see
 	// benchmarks/README.md).
 	type MaxOrdersPerBlock = ConstU32<64>;
 	type WeightInfo = crate::weights::pallet_redemption::WeightInfo<Runtime>;
