@@ -8,7 +8,11 @@
 //! - validator 9 reads a lying feed (inflated odometers, a car passed to a thief, behaviour
 //!   factors changed): its roots differ and are never accepted, its proposals never apply;
 //! - validator 2 killed and restarted mid-batch rebuilds its state from the service and commits
-//!   the same roots as the others.
+//!   the same roots as the others;
+//! - under it, the network itself: every authority authors in turn, GRANDPA finalizes, every
+//!   block carries its author's beacon VRF (which every node verified on import) with
+//!   randomness that changes every block, every node has the same finalized chain, and
+//!   validator 2, restarted on its database, authors again a block that is finalized.
 
 mod common;
 
@@ -297,6 +301,52 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		 {winners} winners paid, {} registry changes applied, in {:.0} s",
 		seen.applied,
 		started.elapsed().as_secs_f64()
+	);
+
+	// The network under it: every authority authored a finalized block, every block carries
+	// one beacon inherent (verified by every node on import) with new randomness, every node
+	// has the same finalized chain, and validator 2 authors again after its restart, a block
+	// that is finalized.
+	let observer = &nodes[0];
+	let mut authors = BTreeSet::new();
+	let mut scanned = 0;
+	let finalized =
+		wait_for("every authority to author a finalized block", Duration::from_secs(300), || {
+			let finalized = observer.finalized_number()?;
+			for number in scanned + 1..=finalized {
+				authors.insert(author_of(&header_at(observer, number).1));
+			}
+			scanned = finalized;
+			(authors.len() == VALIDATORS && finalized >= 2 * VALIDATORS as u64).then_some(finalized)
+		});
+	let mut previous = beacon_latest(observer, &header_at(observer, 0).0).1;
+	for number in 1..=finalized {
+		let (hash, _) = header_at(observer, number);
+		assert_eq!(beacon_inherents(observer, &hash), 1, "block {number} has one beacon inherent");
+		let (block, randomness) = beacon_latest(observer, &hash);
+		assert_eq!(u64::from(block), number, "block {number} has its own randomness");
+		assert_ne!(randomness, previous, "block {number}'s randomness differs from its parent's");
+		previous = randomness;
+	}
+	let hash = observer.rpc("chain_getBlockHash", json!([finalized])).unwrap();
+	for node in &nodes {
+		let theirs =
+			wait_for("every node to have the finalized block", Duration::from_secs(60), || {
+				node.rpc("chain_getBlockHash", json!([finalized])).ok().filter(|h| !h.is_null())
+			});
+		assert_eq!(theirs, hash, "{} disagrees on block {finalized}", node.name);
+	}
+	let mut scanned = restarted_at;
+	let own = wait_for("a block by validator 2 after its restart", Duration::from_secs(180), || {
+		let best = observer.best_number()?;
+		let own = (scanned + 1..=best).find(|n| author_of(&header_at(observer, *n).1) == 1);
+		scanned = best;
+		own
+	});
+	wait_for(
+		"the restarted validator's block to be finalized everywhere",
+		Duration::from_secs(180),
+		|| nodes[1].finalized_number().filter(|n| *n >= own),
 	);
 	drop(nodes);
 }

@@ -343,3 +343,28 @@ pub fn extrinsic_hashes(node: &Node, hash: &Value) -> Vec<Value> {
 		})
 		.collect()
 }
+
+/// The beacon's pallet index in the runtime, and its inherent's call index.
+pub const BEACON_CALL: [u8; 2] = [12, 0];
+
+/// The authority index (0-based) of a block's author: its Aura slot modulo nine.
+pub fn author_of(header: &Value) -> usize {
+	(aura_slot(header).expect("every block has an Aura pre-digest") % VALIDATORS as u64) as usize
+}
+
+/// How many of a block's extrinsics are the beacon's inherent: bare, pallet 12, call 0, then
+/// the 96-byte VRF (pre-output and proof).
+pub fn beacon_inherents(node: &Node, hash: &Value) -> usize {
+	let block = node.rpc("chain_getBlock", json!([hash])).unwrap();
+	let extrinsics = block["block"]["extrinsics"].as_array().unwrap().clone();
+	extrinsics
+		.iter()
+		.map(|xt| unhex(xt.as_str().unwrap()))
+		.filter(|bytes| {
+			// Skip the compact length prefix (1, 2 or 4 bytes by its low two bits).
+			let body = &bytes[[1, 2, 4, 0][(bytes[0] & 3) as usize]..];
+			// A bare extrinsic (no signature, no extension): version 4 or 5, top bits clear.
+			body.len() == 3 + 96 && body[0] & 0xc0 == 0 && body[1..3] == BEACON_CALL
+		})
+		.count()
+}
