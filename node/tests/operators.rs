@@ -337,12 +337,13 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		assert_eq!(theirs, hash, "{} disagrees on block {finalized}", node.name);
 	}
 	let mut scanned = restarted_at;
-	let own = wait_for("a block by validator 2 after its restart", Duration::from_secs(180), || {
-		let best = observer.best_number()?;
-		let own = (scanned + 1..=best).find(|n| author_of(&header_at(observer, *n).1) == 1);
-		scanned = best;
-		own
-	});
+	let own =
+		wait_for("a block by validator 2 after its restart", Duration::from_secs(180), || {
+			let best = observer.best_number()?;
+			let own = (scanned + 1..=best).find(|n| author_of(&header_at(observer, *n).1) == 1);
+			scanned = best;
+			own
+		});
 	wait_for(
 		"the restarted validator's block to be finalized everywhere",
 		Duration::from_secs(180),

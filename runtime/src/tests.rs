@@ -71,20 +71,24 @@ fn development_chains_ship_a_catalogue_of_every_category() {
 	for name in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
 		ext_for(name).execute_with(|| {
 			let items = Redemption::catalogue(None);
-			let mut categories: Vec<Category> = items.iter().map(|i| i.category).collect();
+			let mut categories: Vec<Category> = items.iter().map(|i| i.spec.category).collect();
 			categories.dedup();
 			assert_eq!(categories.len(), 5, "{name}: an item of each category");
 			let package = items.iter().find(|i| i.id == 1).expect("the driving package");
-			assert_eq!(package.price, 6_800 * UNIT);
-			assert_eq!(package.cash.map(|c| (c.currency, c.amount)), Some((*b"CNY", 1_000_000)));
-			let badge = items.iter().find(|i| i.category == Category::DigitalCollectible).unwrap();
-			let Delivery::Collectible { artwork } = badge.delivery else { panic!("on chain") };
+			assert_eq!(package.spec.price, 6_800 * UNIT);
+			assert_eq!(
+				package.spec.cash.map(|c| (c.currency, c.amount)),
+				Some((*b"CNY", 1_000_000))
+			);
+			let badge =
+				items.iter().find(|i| i.spec.category == Category::DigitalCollectible).unwrap();
+			let Delivery::Collectible { artwork } = badge.spec.delivery else { panic!("on chain") };
 			assert_eq!(
 				<Collectibles as valley_primitives::CollectibleStock<AccountId>>::available(
 					artwork,
 					&Redemption::account()
 				),
-				badge.stock,
+				badge.spec.stock,
 				"the catalogue holds the badge's editions"
 			);
 			assert!(pallet_redemption::Desks::<Runtime>::contains_key(

@@ -46,13 +46,13 @@ test('the catalogue: redeem, fulfil and burn; reject and refund; too new a vehic
 
   // The development catalogue has an item of each category; the package has a money part.
   const catalogue = await api.call.redemptionApi.catalogue(null);
-  const categories = new Set(catalogue.map((e) => e.category.toString()));
+  const categories = new Set(catalogue.map((e) => e.spec.category.toString()));
   assert.deepEqual([...categories].sort(),
     ['DigitalCollectible', 'ExperienceDay', 'LimitedEdition', 'PremiumService', 'Upgrade']);
   const pkg = catalogue.find((e) => e.id.toNumber() === PACKAGE);
-  assert.equal(pkg.price.toBigInt(), 6_800n * UNIT);
-  assert.equal(u8aToString(pkg.cash.unwrap().currency), 'CNY');
-  assert.equal(pkg.cash.unwrap().amount.toBigInt(), 1_000_000n, '¥10,000 in fen');
+  assert.equal(pkg.spec.price.toBigInt(), 6_800n * UNIT);
+  assert.equal(u8aToString(pkg.spec.cash.unwrap().currency), 'CNY');
+  assert.equal(pkg.spec.cash.unwrap().amount.toBigInt(), 1_000_000n, '¥10,000 in fen');
 
   // Bob's car was registered 100 days ago (root backdates the registration), Dave's today.
   const register = async (who, name) => {
@@ -96,7 +96,7 @@ test('the catalogue: redeem, fulfil and burn; reject and refund; too new a vehic
 
   // Another order is rejected and refunded, its stock returned.
   const stockOf = async (id) => (await api.call.redemptionApi.catalogue(null))
-    .find((e) => e.id.toNumber() === id).stock.toNumber();
+    .find((e) => e.id.toNumber() === id).spec.stock.toNumber();
   const stock = await stockOf(SCALE_MODEL);
   const free = async () => (await api.query.system.account(k.bob.address)).data.free.toBigInt();
   const [second] = named(api, await send(api, api.tx.redemption.redeem(SCALE_MODEL), k.bob), 'redemption', 'Redeemed');

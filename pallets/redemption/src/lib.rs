@@ -191,18 +191,9 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			for (id, item) in &self.items {
-				let spec = ItemSpecOf::<T> {
-					name: item.name.clone().try_into().expect("a genesis item's name fits"),
-					category: item.category,
-					price: item.price,
-					cash: item.cash,
-					stock: item.stock,
-					per_account: item.per_account,
-					starts_ms: item.starts_ms,
-					ends_ms: item.ends_ms,
-					eligibility: item.eligibility,
-					delivery: item.delivery,
-				};
+				let spec = item.clone().map_name(|name| {
+					BoundedVec::try_from(name).expect("a genesis item's name fits")
+				});
 				Pallet::<T>::do_set_item(*id, spec).expect("genesis items are valid");
 			}
 			for desk in &self.desks {
@@ -417,20 +408,4 @@ pub mod pallet {
 pub trait BenchmarkHelper {
 	/// Sets chain time to `ms` (milliseconds since the Unix epoch).
 	fn set_now_ms(ms: u64);
-}
-
-/// A catalogue item at genesis.
-#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GenesisItem<Balance> {
-	pub name: alloc::vec::Vec<u8>,
-	pub category: Category,
-	pub price: Balance,
-	pub cash: Option<CashPart>,
-	pub stock: u32,
-	pub per_account: u32,
-	pub starts_ms: u64,
-	pub ends_ms: Option<u64>,
-	pub eligibility: Eligibility,
-	pub delivery: Delivery,
 }

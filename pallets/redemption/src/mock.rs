@@ -204,18 +204,7 @@ pub fn spec(name: &str, category: Category, price: Balance, stock: u32) -> ItemS
 }
 
 fn genesis_item(spec: ItemSpecOf<Test>) -> GenesisItem<Balance> {
-	GenesisItem {
-		name: spec.name.into_inner(),
-		category: spec.category,
-		price: spec.price,
-		cash: spec.cash,
-		stock: spec.stock,
-		per_account: spec.per_account,
-		starts_ms: spec.starts_ms,
-		ends_ms: spec.ends_ms,
-		eligibility: spec.eligibility,
-		delivery: spec.delivery,
-	}
+	spec.map_name(|name| name.into_inner())
 }
 
 pub struct ExtBuilder;

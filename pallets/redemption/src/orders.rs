@@ -204,19 +204,9 @@ impl<T: Config> Pallet<T> {
 					},
 					None => (0, None),
 				};
-				let spec = item.spec;
 				CatalogueEntry {
 					id,
-					name: spec.name.into_inner(),
-					category: spec.category,
-					price: spec.price,
-					cash: spec.cash,
-					stock: spec.stock,
-					per_account: spec.per_account,
-					starts_ms: spec.starts_ms,
-					ends_ms: spec.ends_ms,
-					eligibility: spec.eligibility,
-					delivery: spec.delivery,
+					spec: item.spec.map_name(BoundedVec::into_inner),
 					redeemed,
 					refusal: refusal.and_then(Self::as_refusal),
 				}

@@ -103,10 +103,22 @@ pub enum Delivery {
 	Collectible { artwork: u32 },
 }
 
-/// A catalogue item as the admin sets it.
+/// A catalogue item as the admin sets it (`Name`: bounded on chain, a plain vector in genesis
+/// and in the runtime API).
 #[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct ItemSpec<Balance, Name> {
 	/// Its name (bounded by `NameLimit`).
 	pub name: Name,
@@ -126,6 +138,27 @@ pub struct ItemSpec<Balance, Name> {
 	pub eligibility: Eligibility,
 	pub delivery: Delivery,
 }
+
+impl<Balance, Name> ItemSpec<Balance, Name> {
+	/// The same item with its name made by `f`.
+	pub fn map_name<N>(self, f: impl FnOnce(Name) -> N) -> ItemSpec<Balance, N> {
+		ItemSpec {
+			name: f(self.name),
+			category: self.category,
+			price: self.price,
+			cash: self.cash,
+			stock: self.stock,
+			per_account: self.per_account,
+			starts_ms: self.starts_ms,
+			ends_ms: self.ends_ms,
+			eligibility: self.eligibility,
+			delivery: self.delivery,
+		}
+	}
+}
+
+/// A catalogue item at genesis.
+pub type GenesisItem<Balance> = ItemSpec<Balance, alloc::vec::Vec<u8>>;
 
 /// A catalogue item: its spec and its counts.
 #[derive(
@@ -223,16 +256,7 @@ pub enum Refusal {
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct CatalogueEntry<Balance> {
 	pub id: ItemId,
-	pub name: alloc::vec::Vec<u8>,
-	pub category: Category,
-	pub price: Balance,
-	pub cash: Option<CashPart>,
-	pub stock: u32,
-	pub per_account: u32,
-	pub starts_ms: u64,
-	pub ends_ms: Option<u64>,
-	pub eligibility: Eligibility,
-	pub delivery: Delivery,
+	pub spec: ItemSpec<Balance, alloc::vec::Vec<u8>>,
 	/// How many the account has open, accepted or fulfilled (0 without an account).
 	pub redeemed: u32,
 	/// Why the account cannot redeem it now; `None` if it can (or without an account: whether
