@@ -102,6 +102,32 @@ impl<T: Config> Pallet<T> {
 		Ok(artwork)
 	}
 
+	/// The editions of `artwork` that `holder` owns and has not listed, lowest first.
+	fn unlisted_editions(
+		artwork: ArtworkId,
+		holder: &T::AccountId,
+	) -> impl Iterator<Item = Edition> + '_ {
+		let editions = Artworks::<T>::get(artwork).map_or(0, |record| record.editions);
+		(0..editions).filter(move |edition| {
+			T::Nfts::owner(&artwork, edition).as_ref() == Some(holder)
+				&& !Listed::<T>::contains_key(artwork, edition)
+		})
+	}
+
+	/// Moves an edition from `from` to `to` in the NFT ledger, with its event.
+	pub(crate) fn give(
+		artwork: ArtworkId,
+		edition: Edition,
+		from: T::AccountId,
+		to: T::AccountId,
+	) -> DispatchResult {
+		<T::Nfts as frame_support::traits::tokens::nonfungibles_v2::Transfer<T::AccountId>>::transfer(
+			&artwork, &edition, &to,
+		)?;
+		Self::deposit_event(Event::Transferred { artwork, edition, from, to });
+		Ok(())
+	}
+
 	/// The owner of an edition of a known artwork.
 	pub(crate) fn owner_of(artwork: ArtworkId, edition: Edition) -> Result<T::AccountId, Error<T>> {
 		let record = Artworks::<T>::get(artwork).ok_or(Error::<T>::UnknownArtwork)?;
@@ -112,13 +138,7 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> valley_primitives::CollectibleStock<T::AccountId> for Pallet<T> {
 	fn available(artwork: u32, holder: &T::AccountId) -> u32 {
-		let Some(record) = Artworks::<T>::get(artwork) else { return 0 };
-		(0..record.editions)
-			.filter(|edition| {
-				T::Nfts::owner(&artwork, edition).as_ref() == Some(holder)
-					&& !Listed::<T>::contains_key(artwork, edition)
-			})
-			.count() as u32
+		Self::unlisted_editions(artwork, holder).count() as u32
 	}
 
 	fn hand_over(
@@ -126,22 +146,10 @@ impl<T: Config> valley_primitives::CollectibleStock<T::AccountId> for Pallet<T> 
 		holder: &T::AccountId,
 		to: &T::AccountId,
 	) -> Result<u32, DispatchError> {
-		let record = Artworks::<T>::get(artwork).ok_or(Error::<T>::UnknownArtwork)?;
-		let edition = (0..record.editions)
-			.find(|edition| {
-				T::Nfts::owner(&artwork, edition).as_ref() == Some(holder)
-					&& !Listed::<T>::contains_key(artwork, edition)
-			})
-			.ok_or(Error::<T>::NotOwner)?;
-		<T::Nfts as frame_support::traits::tokens::nonfungibles_v2::Transfer<T::AccountId>>::transfer(
-			&artwork, &edition, to,
-		)?;
-		Self::deposit_event(Event::Transferred {
-			artwork,
-			edition,
-			from: holder.clone(),
-			to: to.clone(),
-		});
+		ensure!(Artworks::<T>::contains_key(artwork), Error::<T>::UnknownArtwork);
+		let edition =
+			Self::unlisted_editions(artwork, holder).next().ok_or(Error::<T>::NotOwner)?;
+		Self::give(artwork, edition, holder.clone(), to.clone())?;
 		Ok(edition)
 	}
 

@@ -336,7 +336,7 @@ pub mod pallet {
 			Self::ensure_desk(origin)?;
 			let mut record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
 			Self::ensure_open(&record)?;
-			ExpiringAt::<T>::mutate(record.expires_at, |ids| ids.retain(|id| *id != order));
+			Self::unschedule(order, &record);
 			record.state = OrderState::Accepted;
 			record.updated_at = frame_system::Pallet::<T>::block_number();
 			Orders::<T>::insert(order, record);
@@ -351,9 +351,7 @@ pub mod pallet {
 			Self::ensure_desk(origin)?;
 			let record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
 			ensure!(record.state.is_unfinished(), Error::<T>::AlreadyFinished);
-			if record.state == OrderState::Open {
-				ExpiringAt::<T>::mutate(record.expires_at, |ids| ids.retain(|id| *id != order));
-			}
+			Self::unschedule(order, &record);
 			Self::do_fulfil(order, record)
 		}
 
@@ -364,9 +362,7 @@ pub mod pallet {
 			Self::ensure_desk(origin)?;
 			let record = Orders::<T>::get(order).ok_or(Error::<T>::UnknownOrder)?;
 			ensure!(record.state.is_unfinished(), Error::<T>::AlreadyFinished);
-			if record.state == OrderState::Open {
-				ExpiringAt::<T>::mutate(record.expires_at, |ids| ids.retain(|id| *id != order));
-			}
+			Self::unschedule(order, &record);
 			Self::refund(order, record, OrderState::Rejected)
 		}
 	}
@@ -385,6 +381,13 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(Desks::<T>::contains_key(&who), Error::<T>::NotDesk);
 			Ok(())
+		}
+
+		/// Takes an open order off the list of the block it would expire in.
+		pub(crate) fn unschedule(order: OrderId, record: &OrderOf<T>) {
+			if record.state == OrderState::Open {
+				ExpiringAt::<T>::mutate(record.expires_at, |ids| ids.retain(|id| *id != order));
+			}
 		}
 
 		/// An order the owner can still cancel and the desk accept.

@@ -77,7 +77,7 @@ impl<T: Config> Pallet<T> {
 		let order = NextOrderId::<T>::get();
 		NextOrderId::<T>::put(order.wrapping_add(1));
 		let expires_at = now.saturating_add(T::AcceptWindow::get());
-		let mut record = Order {
+		let record = Order {
 			who: who.clone(),
 			item: id,
 			price,
@@ -105,8 +105,6 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::CollectibleDelivered { order, artwork, edition });
 				// Counted as open until `do_fulfil` closes it, in this same call.
 				Items::<T>::insert(id, item);
-				Unfinished::<T>::insert(order, ());
-				record.state = OrderState::Open;
 				Self::do_fulfil(order, record)?;
 			},
 		}
