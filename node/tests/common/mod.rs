@@ -19,7 +19,14 @@ pub fn node_binary() -> &'static str {
 
 /// A loopback TCP port nobody listens on right now.
 pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+	free_ports(1)[0]
+}
+
+/// `n` distinct loopback TCP ports nobody listens on right now (all bound at once, then freed).
+pub fn free_ports(n: usize) -> Vec<u16> {
+	let listeners: Vec<TcpListener> =
+		(0..n).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
+	listeners.iter().map(|l| l.local_addr().unwrap().port()).collect()
 }
 
 /// A fresh directory under the system's temporary directory, removed when dropped.
@@ -103,10 +110,17 @@ pub struct Node {
 impl Node {
 	/// Starts a node with `args` (besides ports, base path and logging, which this sets).
 	pub fn start(name: &str, base_path: &Path, args: &[&str]) -> Self {
+		let ports = free_ports(2);
+		Self::start_on(name, base_path, args, (ports[0], ports[1]))
+	}
+
+	/// Starts a node like [`Node::start`], answering RPC and peers on `(rpc_port, p2p_port)`.
+	pub fn start_on(name: &str, base_path: &Path, args: &[&str], ports: (u16, u16)) -> Self {
+		let (rpc_port, p2p_port) = ports;
 		let mut node = Node {
 			name: name.into(),
-			rpc_port: free_port(),
-			p2p_port: free_port(),
+			rpc_port,
+			p2p_port,
 			base_path: base_path.to_path_buf(),
 			args: args.iter().map(|a| a.to_string()).collect(),
 			child: None,
@@ -254,7 +268,7 @@ fn peer_id(node_key: &str) -> String {
 }
 
 /// Starts the nine validators of `local` under `dir` (validator `i` with //Validator`i`'s keys,
-/// booting from validator 1) and waits until each answers RPC.
+/// every other validator its reserved peer) and waits until each answers RPC.
 pub fn start_local_network(dir: &TempDir) -> Vec<Node> {
 	start_local_network_with(dir, |_| None)
 }
@@ -278,8 +292,20 @@ pub fn start_local_network_with(
 	dir: &TempDir,
 	telematics: impl Fn(usize) -> Option<String>,
 ) -> Vec<Node> {
-	let peer_id = peer_id(&node_key(1));
-	assert!(peer_id.starts_with("12D3"), "peer id: {peer_id}");
+	// Every validator keeps every other as a reserved peer: the node dials a reserved peer again
+	// every second until it is connected, whereas a bootnode is dialled once at start-up. Nine
+	// nodes starting together on two cores dial before some of them listen; a validator whose
+	// only dial failed stayed without peers for good, and GRANDPA (7 of 9) stalled once two
+	// others were stopped.
+	let ports = free_ports(2 * VALIDATORS);
+	let (rpc_ports, ports) = ports.split_at(VALIDATORS);
+	let addresses: Vec<String> = (1..=VALIDATORS)
+		.map(|i| {
+			let peer_id = peer_id(&node_key(i));
+			assert!(peer_id.starts_with("12D3"), "peer id: {peer_id}");
+			format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", ports[i - 1])
+		})
+		.collect();
 	let mut nodes: Vec<Node> = Vec::new();
 	for i in 1..=VALIDATORS {
 		let base = dir.0.join(format!("validator-{i}"));
@@ -294,12 +320,11 @@ pub fn start_local_network_with(
 			args.push("--telematics-url".into());
 			args.push(url);
 		}
-		if let Some(boot) = nodes.first() {
-			args.push("--bootnodes".into());
-			args.push(format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", boot.p2p_port));
-		}
+		args.push("--reserved-nodes".into());
+		args.extend((1..=VALIDATORS).filter(|&j| j != i).map(|j| addresses[j - 1].clone()));
 		let args: Vec<&str> = args.iter().map(String::as_str).collect();
-		nodes.push(Node::start(&format!("validator-{i}"), &base, &args));
+		let name = format!("validator-{i}");
+		nodes.push(Node::start_on(&name, &base, &args, (rpc_ports[i - 1], ports[i - 1])));
 	}
 	for node in &nodes {
 		node.wait_rpc(Duration::from_secs(180));
