@@ -82,11 +82,15 @@ const eventsOf = (events, section, method) =>
 
 // ---- rendering ------------------------------------------------------------------------------------
 
+const rendered = new Map(); // section -> its HTML now: unchanged sections are left alone
+
 // Replaces a section's body, keeping what the owner typed in its inputs.
 function render (id, html) {
   const body = $(`#${id} .body`);
   const typed = new Map([...body.querySelectorAll('input[data-input]')].map((i) => [i.dataset.input, i.value]));
   const focused = document.activeElement?.dataset?.input;
+  if (rendered.get(id) === html) return;
+  rendered.set(id, html);
   body.classList.remove('muted');
   body.innerHTML = html;
   for (const input of body.querySelectorAll('input[data-input]')) {
@@ -549,6 +553,7 @@ $('#account').addEventListener('change', (event) => {
   state.shares.clear();
   state.prizes = [];
   state.openings.clear();
+  rendered.clear();
   for (const id of Object.keys(SECTIONS)) $(`#${id} .body`).innerHTML = '<span class="muted">loading…</span>';
   refresh();
 });
