@@ -158,7 +158,7 @@ async function agree (what, fromPage, fromChain, timeoutMs = 30_000) {
 
 async function screenshot (name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.jpg`), type: 'jpeg', quality: 70, fullPage });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 const bobFree = async () => (await node.api.query.system.account(k.bob.address)).data.free.toString();
