@@ -367,8 +367,12 @@ test('Bob checks his car\'s share: the page shows what the operator\'s node and 
 });
 
 test('on a phone-sized screen the page is one column', async () => {
-  await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+  // (Only the size: emulating a mobile device would reload the page.)
+  await page.setViewport({ width: 390, height: 844 });
   await page.evaluate(() => window.scrollTo(0, 0));
+  const best = Number(await page.$eval('#connection', (el) => el.dataset.best));
+  await page.waitForFunction((best) => Number(document.body.dataset.refreshedAt) > best, { timeout: 30_000 }, best);
+  assert.match(await textOf('#balance .big'), /^[\d,]+(\.\d+)? STONE$/, 'the page is shown, not reloading');
   const widths = await page.$$eval('main > section', (sections) => sections.map((s) => s.getBoundingClientRect().width));
   const columns = new Set(await page.$$eval('main > section', (sections) => sections.map((s) => Math.round(s.getBoundingClientRect().left))));
   assert.equal(columns.size, 1, 'every section starts at the same left edge');
