@@ -344,18 +344,12 @@ test('Bob checks his car\'s share: the page shows what the operator\'s node and 
   const shown = await textOf(`#cars tr[data-vehicle="${car}"] [data-field=share-cell]`);
   t.diagnostic(`the page: ${status}: ${shown}`);
 
-  // The same request, signed as the extension signs it, asked of the node by the test.
+  // The node answers the request signed as the extension signs it (wrapped in <Bytes>).
   const message = u8aConcat(stringToU8a('valley/mi/prooff'), api.genesisHash.toU8a(), hexToU8a(car));
   const signature = u8aToHex(k.bob.sign(u8aWrapBytes(message)));
-  const answer = await node.provider.send('mileage_proof', [car, signature]).catch((error) => ({ error: error.message }));
-  if (answer.error) {
-    // The node refuses the request: the page says so in the node's words.
-    assert.equal(status, 'error');
-    assert.ok(shown.includes(answer.error.replace(/^-?\d+:\s*/, '')), `the page shows the node's refusal: ${answer.error}`);
-    t.diagnostic(`the node refuses an extension-signed proof request: ${answer.error}`);
-    return;
-  }
-  assert.equal(status, 'verified', `the node answered a proof: ${JSON.stringify(answer).slice(0, 200)}`);
+  const answer = await node.provider.send('mileage_proof', [car, signature]);
+  assert.ok(answer, 'the operator\'s node serves the proof to the owner');
+  assert.equal(status, 'verified', `the page verified the proof: ${shown}`);
   const batch = Number(/batch #(\d+)/.exec(shown)[1]);
   const weight = BigInt(await value(`#cars tr[data-vehicle="${car}"] [data-field=weight]`));
   const share = Number(await value(`#cars tr[data-vehicle="${car}"] [data-field=share]`));
