@@ -45,10 +45,15 @@ export VALLEY_DATA="${VALLEY_DATA:-$HOME/.local/share/im-valley}"
 # that the others can boot from validator 1.
 node_key() { printf '%064x' "$1"; }
 
-# Installs the npm packages of tests/polkadot-js (@polkadot/api) if missing or out of date; run
-# from that directory.
+# Installs the npm packages of a folder with a package-lock.json (tests/polkadot-js, dashboard)
+# if missing or out of date: the folder given, or the current one.
 npm_install() {
-	if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-		npm ci --no-audit --no-fund
+	local dir="${1:-.}"
+	if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+		(cd "$dir" && npm ci --no-audit --no-fund)
 	fi
 }
+
+# Headless Chromium for the owner dashboard's browser test (Debian's package; nothing is
+# downloaded).
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"

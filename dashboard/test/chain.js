@@ -1,0 +1,141 @@
+// Starts what the browser test needs and stops it again: the telematics simulator, a real
+// `valley-node --dev` (Ferdie's oracle key, the simulator's URL, safe RPC with CORS for the page's
+// origin only), as tests/polkadot-js/harness.js does.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+export const NODE_BIN = process.env.NODE_BIN;
+if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
+const KEEP_LOGS = Boolean(process.env.KEEP_LOGS);
+const SIMULATOR = fileURLToPath(new URL('../../scripts/telematics-sim', import.meta.url));
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor (what, check, { timeoutMs = 60_000, everyMs = 500 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`${what}: not within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError.message})` : ''}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+export function freePort () {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort (port, timeoutMs) {
+  await waitFor(`something listens on port ${port}`, () => new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  }), { timeoutMs, everyMs: 250 });
+}
+
+export function stopChild (child, graceMs = 20_000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGINT');
+  });
+}
+
+export async function startSimulator (args) {
+  const dir = mkdtempSync(join(tmpdir(), 'valley-dash-telematics-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = openSync(join(dir, 'simulator.log'), 'a');
+  const child = spawn('python3', [SIMULATOR, '--port', String(port), ...args], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  const stop = async () => {
+    await stopChild(child, 5_000);
+    if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('the telematics simulator answers /health', async () => (await (await fetch(`${url}/health`)).json()).ok,
+      { timeoutMs: 30_000, everyMs: 200 });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, get: async (path) => (await fetch(`${url}${path}`)).json(), stop };
+}
+
+// `--dev` with the simulator's URL and Ferdie's oracle key; RPC reachable from `origin` only.
+export async function startDevNode ({ telematicsUrl, origin }) {
+  const dir = mkdtempSync(join(tmpdir(), 'valley-dash-node-'));
+  execFileSync(NODE_BIN, ['key', 'insert', '--chain', 'dev', '--base-path', dir, '--suri', '//Ferdie',
+    '--key-type', 'orcl', '--scheme', 'sr25519'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  const logPath = join(dir, 'node.log');
+  const log = openSync(logPath, 'a');
+  const child = spawn(NODE_BIN, [
+    '--dev', '--base-path', dir, '--telematics-url', telematicsUrl,
+    '--rpc-methods', 'safe', '--rpc-cors', origin, '--rpc-port', String(rpcPort), '--port', String(p2pPort),
+    '--no-prometheus', '--no-telemetry', '--no-mdns'
+  ], { stdio: ['ignore', 'ignore', log] });
+  closeSync(log);
+  let api;
+  const stop = async () => {
+    await api?.disconnect().catch(() => {});
+    await stopChild(child);
+    if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(rpcPort, 180_000);
+    const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
+    api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
+    await api.isReady;
+    return { api, provider, rpcUrl: `ws://127.0.0.1:${rpcPort}`, log: logPath, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`the node did not come up (log: ${logPath}): ${error.message}`);
+  }
+}
+
+// Sends `txs` (each `[tx, pair]`) at once, with consecutive nonces per signer; resolves once all
+// are in blocks, rejects with the first dispatch error by name.
+export async function sendAll (api, txs) {
+  const nonces = new Map();
+  const pending = [];
+  for (const [tx, pair] of txs) {
+    if (!nonces.has(pair.address)) nonces.set(pair.address, (await api.rpc.system.accountNextIndex(pair.address)).toNumber());
+    const nonce = nonces.get(pair.address);
+    nonces.set(pair.address, nonce + 1);
+    pending.push(new Promise((resolve, reject) => {
+      tx.signAndSend(pair, { nonce }, ({ status, dispatchError, events }) => {
+        if (dispatchError) {
+          const decoded = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+          reject(new Error(decoded ? `${decoded.section}.${decoded.name}` : dispatchError.toString()));
+        } else if (status.isInBlock) {
+          resolve(events);
+        }
+      }).catch(reject);
+    }));
+  }
+  return Promise.all(pending);
+}
