@@ -546,7 +546,10 @@ async function runNetwork (network) {
 
     const measure = async (phase, floodArgs) => {
       log(`${label}: phase "${loadName[phase]}" for ${opts.duration} s`);
-      if (floodArgs?.presign) floodArgs.presigned = sub.presign(floodArgs.senders, floodArgs.make, floodArgs.presign);
+      if (floodArgs?.presign) {
+        floodArgs.presigned = sub.presign(floodArgs.senders, floodArgs.make, floodArgs.presign);
+        await sleep(2000); // the notifications queued while signing are handled before the clock starts
+      }
       const stopSampling = sampleProcesses(pids);
       const bestAtStart = Math.max(0, ...heads.seen.keys());
       const t0 = now();
@@ -555,9 +558,16 @@ async function runNetwork (network) {
       else await sleep(durationMs);
       const t1 = now();
       const usage = stopSampling();
-      // Blocks of the phase: first seen during it.
-      const nums = [...heads.seen.entries()].filter(([n, t]) => t >= t0 && t <= t1 && n > bestAtStart).map(([n]) => n);
-      const from = Math.min(...nums); const to = Math.max(...nums);
+      // Blocks of the phase: those whose timestamp (their slot's start, this machine's clock) is
+      // within it, up to the best block when it ended.
+      const to = Math.max(...[...heads.seen.entries()].filter(([, t]) => t <= t1).map(([n]) => n));
+      let from = to + 1;
+      for (let n = to; n > bestAtStart - 5 && n > 0; n--) {
+        const ts = (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.timestamp.now()).toNumber();
+        if (ts < t0) break;
+        if (ts <= t1) from = n;
+      }
+      if (from > to) throw new Error(`${label}: no block in the phase`);
       // Let the transactions still in the pool get in and be finalized (their latencies count;
       // their blocks after the phase do not count for its throughput).
       if (result) {
