@@ -332,7 +332,9 @@ fn log_report(
 }
 
 /// Whether `signature` is the owner's (sr25519) over the proof request of `vehicle` on the chain
-/// with `genesis`: `("valley/mi/prooff", genesis, vehicle)` SCALE-encoded.
+/// with `genesis`: `("valley/mi/prooff", genesis, vehicle)` SCALE-encoded, either bare (as
+/// `@polkadot/keyring` signs it) or wrapped in `<Bytes>…</Bytes>` (as the polkadot.js extension's
+/// `signRaw` signs every message, so that no signed message can be a transaction).
 pub fn owner_signed(
 	owner: &AccountId,
 	genesis: &<Block as sp_runtime::traits::Block>::Hash,
@@ -343,8 +345,45 @@ pub fn owner_signed(
 	let Ok(signature) = sr25519::Signature::from_slice(signature) else { return false };
 	let Ok(public) = sr25519::Public::from_slice(owner.as_ref()) else { return false };
 	let message = (PROOF_REQUEST_TAG, genesis, vehicle).encode();
-	signature.verify(&message[..], &public)
+	let wrapped = [&b"<Bytes>"[..], &message, b"</Bytes>"].concat();
+	signature.verify(&message[..], &public) || signature.verify(&wrapped[..], &public)
 }
 
 /// The domain tag of an owner's proof request.
 pub const PROOF_REQUEST_TAG: &[u8; 16] = b"valley/mi/prooff";
+
+#[cfg(test)]
+mod tests {
+	use sp_core::{crypto::Pair as _, H256};
+
+	use super::*;
+
+	fn request() -> (sr25519::Pair, AccountId, H256, H256, Vec<u8>) {
+		let owner = sr25519::Pair::from_string("//Bob", None).unwrap();
+		let account = AccountId::from(owner.public());
+		let (genesis, vehicle) = (H256::repeat_byte(1), H256::repeat_byte(2));
+		let message = (PROOF_REQUEST_TAG, genesis, vehicle).encode();
+		(owner, account, genesis, vehicle, message)
+	}
+
+	#[test]
+	fn the_owner_signs_the_request_bare_or_as_the_extension_wraps_it() {
+		let (owner, account, genesis, vehicle, message) = request();
+		let bare = owner.sign(&message);
+		let wrapped = owner.sign(&[&b"<Bytes>"[..], &message, b"</Bytes>"].concat());
+		assert!(owner_signed(&account, &genesis, &vehicle, bare.as_ref()));
+		assert!(owner_signed(&account, &genesis, &vehicle, wrapped.as_ref()));
+	}
+
+	#[test]
+	fn a_stranger_another_vehicle_or_another_wrapping_is_refused() {
+		let (owner, account, genesis, vehicle, message) = request();
+		let stranger = sr25519::Pair::from_string("//Eve", None).unwrap();
+		assert!(!owner_signed(&account, &genesis, &vehicle, stranger.sign(&message).as_ref()));
+		let other = H256::repeat_byte(3);
+		assert!(!owner_signed(&account, &genesis, &other, owner.sign(&message).as_ref()));
+		let tagged = owner.sign(&[&b"<Wrapped>"[..], &message, b"</Wrapped>"].concat());
+		assert!(!owner_signed(&account, &genesis, &vehicle, tagged.as_ref()));
+		assert!(!owner_signed(&account, &genesis, &vehicle, &[0u8; 12]));
+	}
+}

@@ -1,5 +1,8 @@
 //! Runtime tests: the genesis presets, a balance transfer, what polkadot.js reads, the beacon's
-//! inherent through the executive, and a mileage batch committed, drawn and proven.
+//! inherent through the executive, and a mileage batch committed, drawn and proven; where the
+//! weights come from in `weights`.
+
+mod weights;
 
 use frame_support::{
 	assert_ok,

@@ -33,7 +33,7 @@ impl pallet_membership::Config for Runtime {
 	type MembershipInitialized = ();
 	type MembershipChanged = ();
 	type MaxMembers = ConstU32<MAX_ORACLES>;
-	// Reference weights: membership changes are rare admin calls on a set of at most 16.
+	// Reference weights (benchmarks/reference-weights.tsv): the SDK's benchmarks need a prime.
 	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
 }
 

@@ -57,7 +57,7 @@ impl frame_system::Config for Runtime {
 	// Stones are bound to their account (see `stone.rs`).
 	type BaseCallFilter = super::BoundStones;
 	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
-	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
+	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 }
 
 /// Transactions made in the runtime: the oracle off-chain worker's feeds, sent as general
