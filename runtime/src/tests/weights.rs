@@ -138,12 +138,8 @@ fn every_weight_info_of_the_runtime_is_generated_or_a_named_reference() {
 			let line_end = at + text[at..].find(';').unwrap();
 			let value = text[at + "WeightInfo = ".len()..line_end].trim();
 			let block = text[..at].rfind("\nimpl ").expect("inside an impl block");
-			let pallet = text[block + "\nimpl ".len()..]
-				.split("::")
-				.next()
-				.unwrap()
-				.trim()
-				.to_string();
+			let pallet =
+				text[block + "\nimpl ".len()..].split("::").next().unwrap().trim().to_string();
 			if let Some(module) = value.strip_prefix("crate::weights::") {
 				let module = module.split("::").next().unwrap();
 				generated.insert(module.to_string());
