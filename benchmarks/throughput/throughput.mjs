@@ -5,13 +5,13 @@
 // and →finality, and the node's CPU and memory.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { freePort, sleep, waitForPort } from '../../tests/lib/processes.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -58,7 +58,6 @@ for (let i = 0; i < argv.length; i++) {
 if (!['dev', 'local', 'both'].includes(opts.network)) throw new Error('--network dev|local|both');
 const PHASES = opts.phases ?? ['transfers', 'boxes', 'bids', 'oracle', 'transfers+oracle'];
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -89,29 +88,7 @@ function stopChild (child, graceMs = 20_000) {
   });
 }
 
-function freePort () {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
-  });
-}
 
-async function waitForPort (port, timeoutMs, child) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`the node exited (${child.exitCode}) before its RPC came up`);
-    const open = await new Promise((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await sleep(250);
-  }
-  throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
-}
 
 async function waitFor (what, check, timeoutMs, everyMs = 1000) {
   const deadline = Date.now() + timeoutMs;

@@ -3,65 +3,18 @@
 // origin only), as tests/polkadot-js/harness.js does.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { freePort, stopChild, waitFor, waitForPort } from '../../tests/lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
 const KEEP_LOGS = Boolean(process.env.KEEP_LOGS);
 const SIMULATOR = fileURLToPath(new URL('../../scripts/telematics-sim', import.meta.url));
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function waitFor (what, check, { timeoutMs = 60_000, everyMs = 500 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-      lastError = undefined;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(`${what}: not within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError.message})` : ''}`);
-    }
-    await sleep(everyMs);
-  }
-}
-
-export function freePort () {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort (port, timeoutMs) {
-  await waitFor(`something listens on port ${port}`, () => new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  }), { timeoutMs, everyMs: 250 });
-}
-
-export function stopChild (child, graceMs = 20_000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    child.kill('SIGINT');
-  });
-}
+export { freePort, waitFor };
 
 export async function startSimulator (args) {
   const dir = mkdtempSync(join(tmpdir(), 'valley-dash-telematics-'));

@@ -1,11 +1,11 @@
 // Starts real valley-node processes for the tests and connects @polkadot/api to them.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { freePort, stopChild, waitFor, waitForPort } from '../lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
@@ -14,64 +14,7 @@ const KEEP_LOGS = Boolean(process.env.KEEP_LOGS);
 // The development telematics service (docs/committed-mileage.md).
 const SIMULATOR = fileURLToPath(new URL('../../scripts/telematics-sim', import.meta.url));
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Resolves with the first truthy value `check` returns, polling every `everyMs`; rejects with
-// `what` and the last error `check` threw once `timeoutMs` passed.
-export async function waitFor (what, check, { timeoutMs = 60_000, everyMs = 1_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-      lastError = undefined;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(`${what}: not within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError.message})` : ''}`);
-    }
-    await sleep(everyMs);
-  }
-}
-
-export function freePort () {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// Resolves once something accepts TCP connections on the port.
-async function waitForPort (port, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await sleep(250);
-  }
-  throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
-}
-
-// Stops a child process (SIGINT, SIGKILL after `graceMs`) and resolves once it exited.
-function stopChild (child, graceMs = 30_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    child.kill('SIGINT');
-  });
-}
+export { freePort, waitFor };
 
 // Starts `valley-node` with `args`; resolves once @polkadot/api is connected and ready.
 // `options.keys`: keys put in the node's keystore before it starts, each
