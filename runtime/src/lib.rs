@@ -79,7 +79,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -162,7 +162,18 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations of the runtime beyond those the pallets declare.
-type Migrations = ();
+///
+/// Spec 109 moved Stone's pools from runtime constants into genesis parameters: an IM Valley chain
+/// of spec 108 or earlier is at Stone storage version 0 and gets IM Valley's pools (210M/90M). A
+/// chain built from a spec-109 genesis (GoFun's among them) starts at version 1 and is never
+/// touched. Remove once every IM Valley chain has upgraded.
+type Migrations = (
+	pallet_stone::migrations::v1::MigrateV0ToV1<
+		Runtime,
+		configs::ImValleyMiningPool,
+		configs::ImValleyEducationPool,
+	>,
+);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

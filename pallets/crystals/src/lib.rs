@@ -305,6 +305,41 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Reserved<T: Config> = StorageValue<_, T::Balance, ValueQuery>;
 
+	/// A programme's community tasks from genesis on (box kinds and their prize tables are set
+	/// by call: they reserve out of the educational pool).
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Task issuers from genesis on.
+		pub issuers: alloc::vec::Vec<T::AccountId>,
+		/// Task kinds: id, name (at most 32 bytes), crystals per award, awards per account and
+		/// period, and the period in blocks. No eggs (they need box kinds).
+		pub task_kinds:
+			alloc::vec::Vec<(TaskKindId, alloc::vec::Vec<u8>, Crystals, u32, BlockNumberFor<T>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for issuer in &self.issuers {
+				Pallet::<T>::do_add_issuer(issuer.clone()).expect("genesis issuers are distinct");
+			}
+			for (kind, name, crystals, limit, period) in &self.task_kinds {
+				let task = TaskKind {
+					name: name
+						.clone()
+						.try_into()
+						.expect("a genesis task's name is at most 32 bytes"),
+					crystals: *crystals,
+					egg: None,
+					limit: *limit,
+					period: *period,
+				};
+				Pallet::<T>::do_set_task_kind(*kind, task).expect("genesis task kinds are valid");
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {

@@ -78,8 +78,6 @@ pub const MAX_PENDING: u32 = 4;
 pub const MAX_OPENS: u32 = 5;
 
 parameter_types! {
-	pub const MiningCap: Balance = 210_000_000;
-	pub const EducationCap: Balance = EDUCATION_CAP;
 	pub const StoneUnit: Balance = STONE;
 }
 
@@ -88,8 +86,6 @@ impl pallet_stone::Config for Test {
 	type Time = Timestamp;
 	type Distributor = ();
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
-	type MiningCap = MiningCap;
-	type EducationCap = EducationCap;
 	// This pallet is the pool's consumer: Stone's `try_state` checks its count against ours.
 	type EducationReservations = CrystalsReserved;
 	type WeightInfo = ();
@@ -189,7 +185,20 @@ impl ExtBuilder {
 		OWNERS.with(|o| o.borrow_mut().clear());
 		let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		let mut storage = storage;
-		pallet_stone::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+		// IM Valley's shape in small numbers: 500 a batch halving every 210,000 batches.
+		pallet_stone::GenesisConfig::<Test> {
+			mining_cap: 210_000_000,
+			education_cap: EDUCATION_CAP,
+			schedule: pallet_stone::ScheduleParams {
+				start: 0,
+				batch_length: 600_000,
+				initial_reward: 500,
+				halving_interval: 210_000,
+			},
+			transfers_enabled: false,
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			System::set_block_number(1);

@@ -396,6 +396,42 @@ mod awards {
 			assert_eq!(crystals_of(ALICE), 3 * 25 + 5);
 		});
 	}
+
+	#[test]
+	fn genesis_tasks_and_issuers_award_from_the_first_block() {
+		use frame_support::traits::BuildGenesisConfig;
+		ExtBuilder.build_and_execute(|| {
+			crate::GenesisConfig::<Test> {
+				issuers: vec![ISSUER],
+				task_kinds: vec![
+					(1, b"Daily check-in".to_vec(), 10, 1, 10),
+					(2, b"Invitation".to_vec(), 100, 10, 300),
+				],
+			}
+			.build();
+			assert!(Issuers::<Test>::contains_key(ISSUER));
+			assert_eq!(TaskKinds::<Test>::get(1), Some(task("Daily check-in", 10, None, 1, 10)));
+			assert_ok!(award(ALICE, 1, 1));
+			assert_noop!(award(ALICE, 1, 2), Error::<Test>::AwardLimitReached);
+			assert_ok!(award(ALICE, 2, 3));
+			// An invitation's reference (the invitee) pays once.
+			assert_noop!(award(BOB, 2, 3), Error::<Test>::ReferenceUsed);
+			assert_eq!(crystals_of(ALICE), 110);
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "genesis task kinds are valid")]
+	fn genesis_refuses_a_task_that_pays_nothing() {
+		use frame_support::traits::BuildGenesisConfig;
+		ExtBuilder.build().execute_with(|| {
+			crate::GenesisConfig::<Test> {
+				issuers: vec![],
+				task_kinds: vec![(1, b"Nothing".to_vec(), 0, 1, 10)],
+			}
+			.build();
+		});
+	}
 }
 
 mod opening {

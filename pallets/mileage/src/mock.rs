@@ -87,8 +87,6 @@ pub const CHARLIE: AccountId = 3;
 pub const SALT: Salt = [7u8; 32];
 
 parameter_types! {
-	pub const MiningCap: Balance = 1_000_000_000_000_000_000;
-	pub const EducationCap: Balance = 1_000;
 	pub static Capacity: u32 = 16;
 	pub static WinnerShareOf: Perbill = Perbill::from_percent(50);
 	pub static Seed: u64 = 0;
@@ -103,8 +101,6 @@ impl pallet_stone::Config for Test {
 	type Time = Timestamp;
 	type Distributor = Mileage;
 	type AdminOrigin = EnsureRoot<AccountId>;
-	type MiningCap = MiningCap;
-	type EducationCap = EducationCap;
 	type EducationReservations = ();
 	type WeightInfo = ();
 }
@@ -176,6 +172,8 @@ impl ExtBuilder {
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_stone::GenesisConfig::<Test> {
+			mining_cap: 1_000_000_000_000_000_000,
+			education_cap: 1_000,
 			schedule: pallet_stone::ScheduleParams {
 				start: GENESIS_MS,
 				batch_length: BATCH_MS,

@@ -1,9 +1,6 @@
 //! Closing mining batches, and the schedule's administration.
 
-use frame_support::{
-	pallet_prelude::*,
-	traits::{Get, Time},
-};
+use frame_support::{pallet_prelude::*, traits::Time};
 use sp_runtime::traits::{Saturating, Zero};
 use valley_primitives::{BatchDistributor, BatchIndex};
 
@@ -31,22 +28,31 @@ impl<T: Config> Pallet<T> {
 				.start
 				.saturating_add(params.batch_length.saturating_mul(next_halving))),
 			mining_minted,
-			mining_remaining: T::MiningCap::get().saturating_sub(mining_minted),
+			mining_remaining: crate::MiningCap::<T>::get().saturating_sub(mining_minted),
 			education_minted: crate::EducationMinted::<T>::get(),
 			education_reserved: crate::EducationReserved::<T>::get(),
 			education_remaining: Self::education_remaining(),
 			transfers_enabled: crate::TransfersEnabled::<T>::get(),
+			mining_cap: crate::MiningCap::<T>::get(),
+			education_cap: crate::EducationCap::<T>::get(),
+			batch_length: params.batch_length,
+			halving_interval: params.halving_interval,
 		}
 	}
 
-	/// Checks that a schedule can run and never releases more than the mining pool.
-	pub fn check_schedule(params: &ScheduleParams<BalanceOf<T>>) -> Result<(), Error<T>> {
+	/// Checks a programme: a mining pool, a schedule that can run, and one whose whole release
+	/// never exceeds the mining pool.
+	pub fn check_schedule(
+		params: &ScheduleParams<BalanceOf<T>>,
+		mining_cap: BalanceOf<T>,
+	) -> Result<(), Error<T>> {
+		ensure!(!mining_cap.is_zero(), Error::<T>::EmptyMiningPool);
 		ensure!(
 			params.batch_length > 0 && params.halving_interval > 0,
 			Error::<T>::ZeroScheduleParameter
 		);
 		ensure!(
-			schedule::total(params.initial_reward, params.halving_interval) <= T::MiningCap::get(),
+			schedule::total(params.initial_reward, params.halving_interval) <= mining_cap,
 			Error::<T>::ScheduleExceedsPool
 		);
 		Ok(())

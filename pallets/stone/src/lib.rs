@@ -5,9 +5,10 @@
 //! ## Overview
 //!
 //! - A hard cap in two pools that are never minted beyond: the mileage mining pool
-//!   ([`Config::MiningCap`], 210,000,000 STONE on IM Valley) and the educational pool
-//!   ([`Config::EducationCap`], 90,000,000 STONE). Endowments at genesis are outside the cap and
-//!   recorded in [`GenesisIssuance`].
+//!   ([`MiningCap`], 210,000,000 STONE on IM Valley) and the educational pool ([`EducationCap`],
+//!   90,000,000 STONE). Both are chain parameters set in genesis, with the schedule, so one runtime
+//!   serves any programme of this kind. Endowments at genesis are outside the cap and recorded in
+//!   [`GenesisIssuance`].
 //! - Mining batches close every [`ScheduleParams::batch_length`] of chain time from the mining
 //!   start. Batch `i` carries `initial_reward >> (i / halving_interval)` ([`schedule`]). A closed
 //!   batch's reward, plus what earlier batches carried over, goes to [`Config::Distributor`]; what
@@ -19,6 +20,7 @@
 //!
 //! ## Invariants (`try_state`)
 //!
+//! - the mining pool is not empty, and the whole schedule never releases more than it;
 //! - minted per pool ≤ its cap;
 //! - released = paid + carried over + outstanding (taken on by the distributor, not yet paid);
 //! - total issuance + tracked burns = genesis issuance + minted.
@@ -30,6 +32,7 @@ extern crate alloc;
 mod batches;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod pools;
@@ -52,10 +55,11 @@ pub mod pallet {
 		traits::{fungible, Time},
 	};
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::Saturating;
 	use valley_primitives::{BatchDistributor, BatchIndex, EducationReservations};
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version: 1, the pools' caps in storage (0: `Config` constants).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -71,12 +75,6 @@ pub mod pallet {
 		type Distributor: BatchDistributor<BalanceOf<Self>>;
 		/// May move the mining start before mining has begun.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-		/// The mileage mining pool: never minted beyond.
-		#[pallet::constant]
-		type MiningCap: Get<BalanceOf<Self>>;
-		/// The educational pool: never minted beyond.
-		#[pallet::constant]
-		type EducationCap: Get<BalanceOf<Self>>;
 		/// What the educational pool's consumers (the crystals pallet) say they hold reserved:
 		/// `try_state` checks it equals [`EducationReserved`].
 		type EducationReservations: EducationReservations<BalanceOf<Self>>;
@@ -87,6 +85,15 @@ pub mod pallet {
 	/// The mining schedule: start, batch length, initial reward and halving interval.
 	#[pallet::storage]
 	pub type Schedule<T: Config> = StorageValue<_, ScheduleParams<BalanceOf<T>>, ValueQuery>;
+
+	/// The mileage mining pool's cap: never minted beyond. A chain parameter, set in genesis.
+	#[pallet::storage]
+	pub type MiningCap<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// The educational pool's cap: never minted or reserved beyond. A chain parameter, set in
+	/// genesis.
+	#[pallet::storage]
+	pub type EducationCap<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
 	/// The index of the next batch to close.
 	#[pallet::storage]
@@ -128,8 +135,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TransfersEnabled<T> = StorageValue<_, bool, ValueQuery>;
 
+	/// A programme's monetary parameters: its pools and its schedule. The default is IM Valley's
+	/// production programme; other programmes name their own.
 	#[pallet::genesis_config]
 	pub struct GenesisConfig<T: Config> {
+		/// The mileage mining pool's cap: the part of the hard cap mined by driving.
+		pub mining_cap: BalanceOf<T>,
+		/// The educational pool's cap: the rest of the hard cap.
+		pub education_cap: BalanceOf<T>,
 		/// The mining schedule. A `start` of 0 starts mining at the first block's time.
 		pub schedule: ScheduleParams<BalanceOf<T>>,
 		/// Whether Stones can be transferred between ordinary accounts from genesis on.
@@ -137,16 +150,21 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Default for GenesisConfig<T> {
-		/// IM Valley's production schedule: ten-minute batches halving every 210,000 batches,
-		/// the first era's reward such that the whole schedule releases the mining pool (Bitcoin's
-		/// shape: 500 STONE for a 210,000,000 STONE pool).
+		/// IM Valley's production programme in planck of twelve decimals: 210,000,000 and
+		/// 90,000,000 STONE, ten-minute batches halving every 210,000 batches, the first era's
+		/// reward such that the whole schedule releases the mining pool (Bitcoin's shape: 500
+		/// STONE a batch).
 		fn default() -> Self {
+			let unit = BalanceOf::<T>::from(1_000_000u32).saturating_mul(1_000_000u32.into());
+			let mining_cap = unit.saturating_mul(210_000_000u32.into());
 			let eras_of_batches: BalanceOf<T> = (2 * HALVING_INTERVAL as u32).into();
 			Self {
+				mining_cap,
+				education_cap: unit.saturating_mul(90_000_000u32.into()),
 				schedule: ScheduleParams {
 					start: 0,
 					batch_length: TEN_MINUTES_MS,
-					initial_reward: T::MiningCap::get() / eras_of_batches,
+					initial_reward: mining_cap / eras_of_batches,
 					halving_interval: HALVING_INTERVAL,
 				},
 				transfers_enabled: false,
@@ -157,9 +175,11 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			if let Err(e) = Pallet::<T>::check_schedule(&self.schedule) {
+			if let Err(e) = Pallet::<T>::check_schedule(&self.schedule, self.mining_cap) {
 				panic!("invalid Stone schedule in genesis: {e:?}");
 			}
+			MiningCap::<T>::put(self.mining_cap);
+			EducationCap::<T>::put(self.education_cap);
 			Schedule::<T>::put(&self.schedule);
 			TransfersEnabled::<T>::put(self.transfers_enabled);
 			GenesisIssuance::<T>::put(<T::Currency as fungible::Inspect<_>>::total_issuance());
@@ -209,16 +229,14 @@ pub mod pallet {
 		EducationPoolExhausted,
 		/// More than is reserved in the educational pool.
 		ReservationExceeded,
+		/// The mining pool's cap is zero: give the programme a mining pool.
+		EmptyMiningPool,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
 			Self::close_due_batch()
-		}
-
-		fn integrity_test() {
-			assert!(!T::MiningCap::get().is_zero(), "the mining pool must not be empty");
 		}
 
 		#[cfg(feature = "try-runtime")]

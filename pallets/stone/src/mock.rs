@@ -66,8 +66,6 @@ pub const EDUCATION_CAP: Balance = 1_000;
 pub const ENDOWMENT: Balance = 100;
 
 parameter_types! {
-	pub const MiningCap: Balance = MINING_CAP;
-	pub const EducationCap: Balance = EDUCATION_CAP;
 	/// The share of each batch the test distributor takes on, in percent.
 	pub static TakePercent: u32 = 0;
 	/// What the test distributor was handed: (batch, amount).
@@ -96,8 +94,6 @@ impl pallet_stone::Config for Test {
 	type Time = Timestamp;
 	type Distributor = TestDistributor;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
-	type MiningCap = MiningCap;
-	type EducationCap = EducationCap;
 	type EducationReservations = PoolTestsReserve;
 	type WeightInfo = ();
 }
@@ -112,6 +108,8 @@ impl valley_primitives::EducationReservations<Balance> for PoolTestsReserve {
 
 pub struct ExtBuilder {
 	schedule: ScheduleParams<Balance>,
+	mining_cap: Balance,
+	education_cap: Balance,
 }
 
 impl Default for ExtBuilder {
@@ -123,6 +121,8 @@ impl Default for ExtBuilder {
 				initial_reward: INITIAL_REWARD,
 				halving_interval: HALVING,
 			},
+			mining_cap: MINING_CAP,
+			education_cap: EDUCATION_CAP,
 		}
 	}
 }
@@ -130,6 +130,13 @@ impl Default for ExtBuilder {
 impl ExtBuilder {
 	pub fn schedule(mut self, schedule: ScheduleParams<Balance>) -> Self {
 		self.schedule = schedule;
+		self
+	}
+
+	/// Another programme's pools.
+	pub fn caps(mut self, mining_cap: Balance, education_cap: Balance) -> Self {
+		self.mining_cap = mining_cap;
+		self.education_cap = education_cap;
 		self
 	}
 
@@ -141,9 +148,14 @@ impl ExtBuilder {
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
-		pallet_stone::GenesisConfig::<Test> { schedule: self.schedule, transfers_enabled: false }
-			.assimilate_storage(&mut storage)
-			.unwrap();
+		pallet_stone::GenesisConfig::<Test> {
+			mining_cap: self.mining_cap,
+			education_cap: self.education_cap,
+			schedule: self.schedule,
+			transfers_enabled: false,
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| System::set_block_number(1));
 		ext

@@ -6,15 +6,15 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{
 		fungible::{self, Credit, Inspect},
-		Get, Imbalance, OnUnbalanced,
+		Imbalance, OnUnbalanced,
 	},
 };
 use sp_runtime::traits::{Saturating, Zero};
 use valley_primitives::{BatchIndex, EducationPool, EducationReservations, MiningPayout};
 
 use crate::{
-	BalanceOf, Burned, CarriedOver, Config, EducationMinted, EducationReserved, Error, Event,
-	MiningMinted, Outstanding, Pallet, Pool,
+	BalanceOf, Burned, CarriedOver, Config, EducationCap, EducationMinted, EducationReserved,
+	Error, Event, MiningCap, MiningMinted, Outstanding, Pallet, Pool,
 };
 
 impl<T: Config> MiningPayout<T::AccountId, BalanceOf<T>> for Pallet<T> {
@@ -22,7 +22,7 @@ impl<T: Config> MiningPayout<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		let owed = Outstanding::<T>::get();
 		ensure!(amount <= owed, Error::<T>::PayoutExceedsOutstanding);
 		let minted = MiningMinted::<T>::get().saturating_add(amount);
-		ensure!(minted <= T::MiningCap::get(), Error::<T>::MiningPoolExhausted);
+		ensure!(minted <= MiningCap::<T>::get(), Error::<T>::MiningPoolExhausted);
 		<T::Currency as fungible::Mutate<_>>::mint_into(who, amount)?;
 		Outstanding::<T>::put(owed - amount);
 		MiningMinted::<T>::put(minted);
@@ -42,7 +42,7 @@ impl<T: Config> MiningPayout<T::AccountId, BalanceOf<T>> for Pallet<T> {
 impl<T: Config> Pallet<T> {
 	/// What the educational pool can still mint or reserve.
 	pub fn education_remaining() -> BalanceOf<T> {
-		T::EducationCap::get()
+		EducationCap::<T>::get()
 			.saturating_sub(EducationMinted::<T>::get())
 			.saturating_sub(EducationReserved::<T>::get())
 	}
@@ -115,8 +115,15 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use crate::{GenesisIssuance, MiningReleased, Schedule};
 		let schedule = Schedule::<T>::get();
+		let mining_cap = MiningCap::<T>::get();
+		ensure!(!mining_cap.is_zero(), "the mining pool is empty");
+		ensure!(
+			crate::schedule::total(schedule.initial_reward, schedule.halving_interval)
+				<= mining_cap,
+			"the schedule would release more than the mining pool"
+		);
 		let minted = MiningMinted::<T>::get();
-		ensure!(minted <= T::MiningCap::get(), "mining pool minted beyond its cap");
+		ensure!(minted <= mining_cap, "mining pool minted beyond its cap");
 		let released = MiningReleased::<T>::get();
 		ensure!(
 			released <= crate::schedule::total(schedule.initial_reward, schedule.halving_interval),
@@ -130,7 +137,7 @@ impl<T: Config> Pallet<T> {
 			"released != paid + carried over + outstanding"
 		);
 		let education = EducationMinted::<T>::get().saturating_add(EducationReserved::<T>::get());
-		ensure!(education <= T::EducationCap::get(), "educational pool used beyond its cap");
+		ensure!(education <= EducationCap::<T>::get(), "educational pool used beyond its cap");
 		ensure!(
 			EducationReserved::<T>::get() == T::EducationReservations::reserved(),
 			"the educational pool's reservations differ from what its consumers hold reserved"

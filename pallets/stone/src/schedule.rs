@@ -68,57 +68,78 @@ mod tests {
 	use super::*;
 
 	const UNIT: u128 = 1_000_000_000_000;
-	const INITIAL: u128 = 500 * UNIT;
-	const INTERVAL: BatchIndex = 210_000;
+
+	/// A programme's mining pool and schedule: (name, pool, initial reward, halving interval,
+	/// the largest initial reward whose schedule fits the pool). The runtime's tests pin its
+	/// presets to these numbers.
+	const PROGRAMMES: [(&str, u128, u128, BatchIndex, u128); 2] = [
+		("im_valley", 210_000_000 * UNIT, 500 * UNIT, 210_000, 500 * UNIT + 11),
+		("gofun", 2_800_000_000 * UNIT, 350 * UNIT, 4_000_000, 350 * UNIT + 12),
+	];
 
 	#[test]
 	fn reward_table() {
-		for (index, expected) in [
-			(0, 500 * UNIT),
-			(1, 500 * UNIT),
-			(209_999, 500 * UNIT),
-			(210_000, 250 * UNIT),
-			(419_999, 250 * UNIT),
-			(420_000, 125 * UNIT),
-			(630_000, 62_500_000_000_000),
-			// 500 STONE = 5·10^14 < 2^49: era 48 carries one planck, era 49 nothing.
-			(48 * INTERVAL, 1),
-			(49 * INTERVAL - 1, 1),
-			(49 * INTERVAL, 0),
-			(1_000 * INTERVAL, 0),
-			(BatchIndex::MAX, 0),
-		] {
-			assert_eq!(reward(index, INITIAL, INTERVAL), expected, "batch {index}");
+		for (name, _, initial, h, _) in PROGRAMMES {
+			for (index, expected) in [
+				(0, initial),
+				(1, initial),
+				(h - 1, initial),
+				(h, initial / 2),
+				(2 * h - 1, initial / 2),
+				(2 * h, initial / 4),
+				(3 * h, initial / 8),
+				// Both initial rewards are below 2^49 planck: era 48 carries one planck, era 49
+				// nothing.
+				(48 * h, 1),
+				(49 * h - 1, 1),
+				(49 * h, 0),
+				(1_000 * h, 0),
+				(BatchIndex::MAX, 0),
+			] {
+				assert_eq!(reward(index, initial, h), expected, "{name}: batch {index}");
+			}
+			assert_eq!(exhausted_era(initial), 49, "{name}");
 		}
-		assert_eq!(exhausted_era(INITIAL), 49);
+		assert_eq!(reward(630_000, 500 * UNIT, 210_000), 62_500_000_000_000);
+		assert_eq!(reward(4_000_000, 350 * UNIT, 4_000_000), 175 * UNIT);
+		assert_eq!(reward(8_000_000, 350 * UNIT, 4_000_000), 87_500_000_000_000);
 	}
 
 	#[test]
 	fn halvings_fall_on_batch_boundaries() {
-		assert_eq!(next_halving(0, INTERVAL), 210_000);
-		assert_eq!(next_halving(209_999, INTERVAL), 210_000);
-		assert_eq!(next_halving(210_000, INTERVAL), 420_000);
-		for era in 0..60u64 {
-			let first = era * INTERVAL;
-			assert_eq!(
-				reward(first, INITIAL, INTERVAL),
-				reward(first + INTERVAL - 1, INITIAL, INTERVAL)
-			);
-			assert_eq!(
-				reward(first + INTERVAL, INITIAL, INTERVAL),
-				reward(first, INITIAL, INTERVAL) / 2
-			);
+		for (name, _, initial, h, _) in PROGRAMMES {
+			assert_eq!(next_halving(0, h), h, "{name}");
+			assert_eq!(next_halving(h - 1, h), h, "{name}");
+			assert_eq!(next_halving(h, h), 2 * h, "{name}");
+			for era in 0..60u64 {
+				let first = era * h;
+				assert_eq!(reward(first, initial, h), reward(first + h - 1, initial, h), "{name}");
+				assert_eq!(reward(first + h, initial, h), reward(first, initial, h) / 2, "{name}");
+			}
 		}
 	}
 
 	#[test]
-	fn whole_schedule_is_210m_minus_less_than_one_stone() {
-		let cap = 210_000_000 * UNIT;
-		let sum = total(INITIAL, INTERVAL);
-		assert!(sum <= cap, "never above the pool");
-		assert!(cap - sum < UNIT, "short by {} planck", cap - sum);
-		// Σ_k ⌊x / 2^k⌋ = 2x − popcount(x): the rounding loss is exact.
-		assert_eq!(cap - sum, INTERVAL as u128 * INITIAL.count_ones() as u128);
+	fn whole_schedule_never_exceeds_its_pool_by_less_than_one_token() {
+		for (name, cap, initial, h, _) in PROGRAMMES {
+			let sum = total(initial, h);
+			assert!(sum <= cap, "{name}: never above the pool");
+			assert!(cap - sum < UNIT, "{name}: short by {} planck", cap - sum);
+			// Σ_k ⌊x / 2^k⌋ = 2x − popcount(x): the rounding loss is exact.
+			assert_eq!(cap - sum, h as u128 * initial.count_ones() as u128, "{name}");
+		}
+		assert_eq!(210_000_000 * UNIT - total(500 * UNIT, 210_000), 4_200_000);
+		assert_eq!(2_800_000_000 * UNIT - total(350 * UNIT, 4_000_000), 88_000_000);
+	}
+
+	#[test]
+	fn the_largest_initial_reward_within_each_pool() {
+		for (name, cap, _, h, largest) in PROGRAMMES {
+			assert!(total(largest, h) <= cap, "{name}: {largest} fits");
+			assert!(total(largest + 1, h) > cap, "{name}: {} does not", largest + 1);
+		}
+		// GoFun's largest reward releases its pool to the planck.
+		assert_eq!(total(350 * UNIT + 12, 4_000_000), 2_800_000_000 * UNIT);
 	}
 
 	#[test]

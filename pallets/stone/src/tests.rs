@@ -9,7 +9,7 @@ use frame_support::{
 	},
 };
 use sp_runtime::DispatchError;
-use valley_primitives::{EducationPool, MiningPayout};
+use valley_primitives::{BatchIndex, EducationPool, MiningPayout};
 
 use crate::{mock::*, *};
 
@@ -201,11 +201,99 @@ mod schedule_and_batches {
 	}
 
 	#[test]
-	fn the_default_genesis_is_im_valleys_production_schedule() {
+	#[should_panic(expected = "EmptyMiningPool")]
+	fn genesis_refuses_an_empty_mining_pool() {
+		ExtBuilder::default().caps(0, EDUCATION_CAP).build();
+	}
+
+	#[test]
+	fn the_default_genesis_is_im_valleys_production_programme() {
 		let config = crate::GenesisConfig::<Test>::default();
+		assert_eq!(config.mining_cap, 210_000_000 * UNIT);
+		assert_eq!(config.education_cap, 90_000_000 * UNIT);
 		assert_eq!(config.schedule.batch_length, 600_000);
 		assert_eq!(config.schedule.halving_interval, 210_000);
-		assert_eq!(config.schedule.initial_reward, MINING_CAP / 420_000);
+		assert_eq!(config.schedule.initial_reward, 500 * UNIT);
+		assert!(Stone::check_schedule(&config.schedule, config.mining_cap).is_ok());
+	}
+
+	const UNIT: Balance = 1_000_000_000_000;
+	const GOFUN_MINING: Balance = 2_800_000_000 * UNIT;
+	const GOFUN_EDUCATION: Balance = 1_200_000_000 * UNIT;
+
+	fn gofun(initial_reward: Balance, halving_interval: BatchIndex) -> ExtBuilder {
+		ExtBuilder::default().caps(GOFUN_MINING, GOFUN_EDUCATION).schedule(ScheduleParams {
+			start: 0,
+			batch_length: 30_000,
+			initial_reward,
+			halving_interval,
+		})
+	}
+
+	#[test]
+	fn genesis_takes_gofun_numbers_up_to_the_pool() {
+		gofun(350 * UNIT + 12, 4_000_000).build_and_execute(|| {
+			assert_eq!(MiningCap::<Test>::get(), GOFUN_MINING);
+			assert_eq!(EducationCap::<Test>::get(), GOFUN_EDUCATION);
+			assert_eq!(Schedule::<Test>::get().initial_reward, 350 * UNIT + 12);
+			let info = Stone::stone_info();
+			assert_eq!((info.mining_cap, info.education_cap), (GOFUN_MINING, GOFUN_EDUCATION));
+			assert_eq!((info.batch_length, info.halving_interval), (30_000, 4_000_000));
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "ScheduleExceedsPool")]
+	fn genesis_refuses_gofun_numbers_one_planck_beyond_the_pool() {
+		gofun(350 * UNIT + 13, 4_000_000).build();
+	}
+
+	#[test]
+	#[should_panic(expected = "ScheduleExceedsPool")]
+	fn genesis_refuses_a_longer_halving_interval_beyond_the_pool() {
+		gofun(350 * UNIT, 4_000_001).build();
+	}
+
+	#[test]
+	fn try_state_catches_a_cap_below_the_schedule() {
+		ExtBuilder::default().build().execute_with(|| {
+			assert_ok!(Stone::do_try_state());
+			MiningCap::<Test>::put(INITIAL_REWARD);
+			assert!(Stone::do_try_state().is_err());
+			MiningCap::<Test>::put(0);
+			assert!(Stone::do_try_state().is_err());
+		});
+	}
+}
+
+mod migrations {
+	use super::*;
+	use frame_support::traits::{ConstU128, GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	type ToV1 =
+		crate::migrations::v1::MigrateV0ToV1<Test, ConstU128<MINING_CAP>, ConstU128<EDUCATION_CAP>>;
+
+	#[test]
+	fn a_version_0_chain_gets_its_former_caps_once() {
+		ExtBuilder::default().build_and_execute(|| {
+			MiningCap::<Test>::kill();
+			EducationCap::<Test>::kill();
+			StorageVersion::new(0).put::<Stone>();
+			assert!(Stone::do_try_state().is_err(), "a version-0 chain has no caps in storage");
+
+			ToV1::on_runtime_upgrade();
+			assert_eq!(
+				(MiningCap::<Test>::get(), EducationCap::<Test>::get()),
+				(MINING_CAP, EDUCATION_CAP)
+			);
+			assert_eq!(Stone::on_chain_storage_version(), 1);
+
+			// At version 1 it does nothing.
+			EducationCap::<Test>::put(EDUCATION_CAP - 1);
+			ToV1::on_runtime_upgrade();
+			assert_eq!(EducationCap::<Test>::get(), EDUCATION_CAP - 1);
+			EducationCap::<Test>::put(EDUCATION_CAP);
+		});
 	}
 }
 
@@ -395,6 +483,8 @@ mod queries {
 				(40, 60, EDUCATION_CAP - 100)
 			);
 			assert!(!info.transfers_enabled);
+			assert_eq!((info.mining_cap, info.education_cap), (MINING_CAP, EDUCATION_CAP));
+			assert_eq!((info.batch_length, info.halving_interval), (BATCH_MS, HALVING));
 		});
 	}
 }

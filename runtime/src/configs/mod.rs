@@ -9,5 +9,7 @@ mod redemption;
 mod stone;
 mod system;
 
-pub use stone::{BoundStones, EDUCATION_POOL, MINING_POOL};
+pub use stone::{
+	BoundStones, ImValleyEducationPool, ImValleyMiningPool, EDUCATION_POOL, MINING_POOL,
+};
 pub use system::{tx_extension, BlockHashCount, RuntimeBlockLength, RuntimeBlockWeights};

@@ -5,14 +5,18 @@ use frame_system::EnsureRoot;
 
 use crate::{AccountId, Balance, Runtime, RuntimeCall, Timestamp, UNIT};
 
-/// The mileage mining pool: 210,000,000 STONE.
+/// IM Valley's mileage mining pool: 210,000,000 STONE. The pools are chain parameters set in
+/// genesis (`pallet_stone::MiningCap`); this is what IM Valley's presets set.
 pub const MINING_POOL: Balance = 210_000_000 * UNIT;
-/// The educational pool: 90,000,000 STONE.
+/// IM Valley's educational pool: 90,000,000 STONE.
 pub const EDUCATION_POOL: Balance = 90_000_000 * UNIT;
 
 parameter_types! {
-	pub const MiningCap: Balance = MINING_POOL;
-	pub const EducationCap: Balance = EDUCATION_POOL;
+	/// IM Valley's mining pool, for the version-1 migration of chains built when the caps were
+	/// runtime constants.
+	pub const ImValleyMiningPool: Balance = MINING_POOL;
+	/// IM Valley's educational pool, for the same migration.
+	pub const ImValleyEducationPool: Balance = EDUCATION_POOL;
 }
 
 impl pallet_stone::Config for Runtime {
@@ -21,8 +25,6 @@ impl pallet_stone::Config for Runtime {
 	// Every closed batch goes to the mileage draw; a batch nobody drove for carries over.
 	type Distributor = crate::Mileage;
 	type AdminOrigin = EnsureRoot<AccountId>;
-	type MiningCap = MiningCap;
-	type EducationCap = EducationCap;
 	// The crystals pallet's prize stock and pieces: `try_state` checks the pool's count of
 	// reservations against it.
 	type EducationReservations = CrystalsReserved;

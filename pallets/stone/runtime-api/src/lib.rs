@@ -32,6 +32,14 @@ pub struct StoneInfo<Balance> {
 	pub education_remaining: Balance,
 	/// Whether ordinary accounts may transfer Stones to each other.
 	pub transfers_enabled: bool,
+	/// The mileage mining pool's cap (a chain parameter set in genesis).
+	pub mining_cap: Balance,
+	/// The educational pool's cap (a chain parameter set in genesis).
+	pub education_cap: Balance,
+	/// The length of a batch's window in milliseconds.
+	pub batch_length: u64,
+	/// How many batches each halving era lasts.
+	pub halving_interval: u64,
 }
 
 sp_api::decl_runtime_apis! {
