@@ -43,6 +43,7 @@ impl SubstrateCli for Cli {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
 			"im_valley" | "im-valley" => Box::new(chain_spec::im_valley_chain_spec()?),
+			"gofun" => Box::new(chain_spec::gofun_chain_spec()?),
 			path => {
 				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
 			},

@@ -1,12 +1,16 @@
 //! Genesis presets: `development` (Alice the only authority), `local_testnet` (nine development
-//! authorities on one machine) and `im_valley` (the production shape: nine authorities, an admin
-//! account, no development endowments).
+//! authorities on one machine), `im_valley` (the production shape: nine authorities, an admin
+//! account, no development endowments) and `gofun` (a second programme on the same runtime:
+//! GoFun's "Energy Cube", seven consortium authorities, its own pools, schedule and tasks).
+//!
+//! One runtime serves both programmes: genesis chooses the pools, the schedule and the tasks
+//! ([`Programme`]).
 //!
 //! The nine authorities' keys are derived from the Substrate development phrase with the paths
 //! `//Validator1` … `//Validator9` (sr25519 for Aura, ed25519 for GRANDPA), so that
-//! `scripts/start` can insert them with `valley-node key insert --suri //ValidatorN`. The runtime
-//! cannot derive keys from a phrase (no `std`), so the public keys are written out here and a test
-//! checks them against the derivation.
+//! `scripts/start` can insert them with `valley-node key insert --suri //ValidatorN`; GoFun's seven
+//! with `//GoFun1` … `//GoFun7`. The runtime cannot derive keys from a phrase (no `std`), so the
+//! public keys are written out here and a test checks them against the derivation.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -23,12 +27,56 @@ use pallet_stone::ScheduleParams;
 use pallet_collectibles::{GenesisArtwork, MediaKind};
 
 use crate::{
-	AccountId, Balance, BalancesConfig, CollectiblesConfig, OracleMembershipConfig,
-	RedemptionConfig, RuntimeGenesisConfig, StoneConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	configs, AccountId, Balance, BalancesConfig, BlockNumber, CollectiblesConfig, CrystalsConfig,
+	OracleMembershipConfig, RedemptionConfig, RuntimeGenesisConfig, StoneConfig, SudoConfig, DAYS,
+	EXISTENTIAL_DEPOSIT, UNIT,
 };
 
 /// The preset of the nine-validator network run by the car maker and its partners.
 pub const IM_VALLEY_RUNTIME_PRESET: &str = "im_valley";
+/// The preset of GoFun's Energy Cube consortium: seven authorities, its own programme.
+pub const GOFUN_RUNTIME_PRESET: &str = "gofun";
+/// The token symbol of the `gofun` chain (IM Valley's is [`crate::TOKEN_SYMBOL`]).
+pub const GOFUN_TOKEN_SYMBOL: &str = "CUBE";
+/// GoFun's batches: one every 30 seconds (five blocks), for short urban trips.
+pub const GOFUN_BATCH_LENGTH_MS: u64 = 5 * crate::MILLI_SECS_PER_BLOCK;
+/// GoFun's community task kinds: a daily check-in and an invitation.
+pub const CHECK_IN_TASK: pallet_crystals::TaskKindId = 1;
+/// See [`CHECK_IN_TASK`]; the award's reference is the invitee's hash, so it pays once.
+pub const INVITATION_TASK: pallet_crystals::TaskKindId = 2;
+
+/// A drive-to-earn programme's monetary parameters: the two pools of its hard cap and its reward
+/// schedule. Genesis checks that the schedule never releases more than the mining pool.
+pub struct Programme {
+	/// The mileage mining pool.
+	pub mining_cap: Balance,
+	/// The educational pool.
+	pub education_cap: Balance,
+	/// Each batch's reward in the first halving era.
+	pub initial_reward: Balance,
+	/// Batches per halving era.
+	pub halving_interval: u64,
+}
+
+/// IM Valley: 300,000,000 STONE, 70 % mined by driving; 500 STONE a batch, halving every 210,000
+/// batches (ten-minute batches: about four years).
+pub const IM_VALLEY: Programme = Programme {
+	mining_cap: configs::MINING_POOL,
+	education_cap: configs::EDUCATION_POOL,
+	initial_reward: 500 * UNIT,
+	halving_interval: pallet_stone::HALVING_INTERVAL,
+};
+
+/// GoFun's Energy Cube: 4,000,000,000 CUBE, split 70/30 as IM Valley's (GoFun has published no
+/// plan; mileage weighed by behaviour is its one rule, so driving takes the larger part); 350 CUBE
+/// a 30-second batch, halving every 4,000,000 batches (about 3.8 years). The whole schedule
+/// releases the mining pool less 88,000,000 planck.
+pub const GOFUN: Programme = Programme {
+	mining_cap: 2_800_000_000 * UNIT,
+	education_cap: 1_200_000_000 * UNIT,
+	initial_reward: 350 * UNIT,
+	halving_interval: 4_000_000,
+};
 
 /// What each development account starts with (outside the mining caps).
 pub const DEV_ENDOWMENT: u128 = 1_000_000 * UNIT;
@@ -75,14 +123,52 @@ pub const VALIDATOR_KEYS: [([u8; 32], [u8; 32]); 9] = [
 	),
 ];
 
+/// sr25519 (Aura) and ed25519 (GRANDPA) public keys of `//GoFun1` … `//GoFun7`: GoFun's
+/// consortium (1 carmaker, 2 a second carmaker, 3 an insurer, 4 a regional transport authority,
+/// 5 an identity platform, 6 GoFun, the operator, 7 the chain partner), each also an oracle
+/// operator.
+pub const GOFUN_VALIDATOR_KEYS: [([u8; 32], [u8; 32]); 7] = [
+	(
+		hex!("407232a40109d6fff7fe62162cf2bd5d9299b87daa2807bd75ec29e5409dd218"),
+		hex!("0b4a40c837df84f01372051225efe57e8a4de46875d7c370918152ef2c5af996"),
+	),
+	(
+		hex!("64c4607db6e7f0bd4455792b1e08f671ed71bfd9edbcbba274d0e131bb95b67a"),
+		hex!("30040ce52e9d3e09e56adf0c8892be2f00c066d13753d312734a4ba1a5290acf"),
+	),
+	(
+		hex!("624d1e6c2786e0aaa11c070a43700971610c77bbb35066374d117e606f6e2634"),
+		hex!("a8d6515190e16e3e443ed3db2aaedccc4f2b0d9e8cbe3b6126e434a68dc5018a"),
+	),
+	(
+		hex!("524d93f28810fa72184afa75ee123bea57792281b027fa75e7373d8578f5424b"),
+		hex!("2097fdee0128ee661c020dd14a6158095080097159bd8b62d742dc6fa4ac5ae8"),
+	),
+	(
+		hex!("801d3fed93c8fca4c19140cc65bec2cb06e9927412473b7f7984d8473d23e002"),
+		hex!("d9555ac751f97fb6b7b278595de8cb63637e3c68e1567f0d6862ef9dd56c043b"),
+	),
+	(
+		hex!("b4b307ede70e00a1d8f75fc90f5893656a4d921ca003280ca71e0974db777b45"),
+		hex!("51875810e63a488e0d45d63cddf07ae69390a0d0b16253e0895bfe6e0eb7d620"),
+	),
+	(
+		hex!("985317330cad34bead8aa8b9ac3c3b143954909f2843c746b6e27952edb12a6d"),
+		hex!("8f60e904b7e37439f87e637deaecded59bd45ed4002135354d8497ff27fc486a"),
+	),
+];
+
+/// The sr25519 account of `//GoFunAdmin`, the admin (sudo) origin and task issuer of `gofun`.
+pub const GOFUN_ADMIN: [u8; 32] =
+	hex!("58fb4b4ca05feef95ac8a974bd391afd0820c0f10b41c14361539a6a0e539c74");
+
 /// The sr25519 account of `//Admin`, the admin (sudo) origin of the `im_valley` preset.
 pub const IM_VALLEY_ADMIN: [u8; 32] =
 	hex!("224c165ffa105effca35afb231aa4d00b3b4c7e3bb1549cd2c48369f8e28d80f");
 
-/// The nine IM Valley authorities.
-pub fn nine_authorities() -> Vec<(AuraId, GrandpaId)> {
-	VALIDATOR_KEYS
-		.iter()
+/// The authorities of these public keys (Aura, GRANDPA).
+pub fn authorities(keys: &[([u8; 32], [u8; 32])]) -> Vec<(AuraId, GrandpaId)> {
+	keys.iter()
 		.map(|(aura, grandpa)| {
 			(
 				AuraId::from(sr25519::Public::from_raw(*aura)),
@@ -113,25 +199,38 @@ pub const DEV_ORACLE: Sr25519Keyring = Sr25519Keyring::Ferdie;
 
 pub const DEV_BATCH_LENGTH_MS: u64 = 2 * crate::MILLI_SECS_PER_BLOCK;
 
-/// IM Valley's schedule with batches of `batch_length` milliseconds, starting at the first block.
-fn stone_schedule(batch_length: u64) -> ScheduleParams<Balance> {
-	ScheduleParams {
-		start: 0,
-		batch_length,
-		initial_reward: 500 * UNIT,
-		halving_interval: pallet_stone::HALVING_INTERVAL,
+/// A programme's Stone genesis: its pools, and its schedule with batches of `batch_length`
+/// milliseconds starting at the first block.
+fn stone_programme(programme: &Programme, batch_length: u64) -> StoneConfig {
+	StoneConfig {
+		mining_cap: programme.mining_cap,
+		education_cap: programme.education_cap,
+		schedule: ScheduleParams {
+			start: 0,
+			batch_length,
+			initial_reward: programme.initial_reward,
+			halving_interval: programme.halving_interval,
+		},
+		transfers_enabled: false,
 	}
+}
+
+/// What differs between chains besides their authorities and accounts.
+struct Extras {
+	collectibles: CollectiblesConfig,
+	redemption: RedemptionConfig,
+	crystals: CrystalsConfig,
 }
 
 fn genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	mut endowed: Vec<(AccountId, u128)>,
 	admin: AccountId,
-	batch_length: u64,
+	stone: StoneConfig,
 	oracles: Vec<AccountId>,
-	collectibles: CollectiblesConfig,
-	redemption: RedemptionConfig,
+	extras: Extras,
 ) -> Value {
+	let Extras { collectibles, redemption, crystals } = extras;
 	// The collectibles pallet's account keeps charities' pots: it exists from genesis on.
 	endowed.push((crate::Collectibles::account(), EXISTENTIAL_DEPOSIT));
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -146,12 +245,13 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(admin) },
-		stone: StoneConfig { schedule: stone_schedule(batch_length) },
+		stone,
 		oracle_membership: OracleMembershipConfig {
 			members: oracles.try_into().expect("at most MAX_ORACLES"),
 		},
 		collectibles,
 		redemption,
+		crystals,
 	})
 }
 
@@ -290,10 +390,13 @@ fn development_chain_genesis(
 		authorities,
 		dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
-		DEV_BATCH_LENGTH_MS,
+		stone_programme(&IM_VALLEY, DEV_BATCH_LENGTH_MS),
 		oracles,
-		development_collectibles(),
-		development_catalogue(),
+		Extras {
+			collectibles: development_collectibles(),
+			redemption: development_catalogue(),
+			crystals: CrystalsConfig::default(),
+		},
 	)
 }
 
@@ -306,16 +409,48 @@ fn local_oracles() -> Vec<AccountId> {
 fn im_valley_genesis() -> Value {
 	let admin = AccountId::from(IM_VALLEY_ADMIN);
 	genesis(
-		nine_authorities(),
+		authorities(&VALIDATOR_KEYS),
 		vec![(admin.clone(), ADMIN_ENDOWMENT)],
 		admin,
-		pallet_stone::TEN_MINUTES_MS,
+		stone_programme(&IM_VALLEY, pallet_stone::TEN_MINUTES_MS),
 		// The admin adds the operators (oracleMembership.addMember) once their nodes run.
 		Vec::new(),
-		// The admin registers charities and approves artists by call.
-		CollectiblesConfig::default(),
-		// The admin sets the catalogue and names the service desk by call.
-		RedemptionConfig::default(),
+		Extras {
+			// The admin registers charities and approves artists by call.
+			collectibles: CollectiblesConfig::default(),
+			// The admin sets the catalogue and names the service desk by call.
+			redemption: RedemptionConfig::default(),
+			// The admin names task issuers and kinds by call.
+			crystals: CrystalsConfig::default(),
+		},
+	)
+}
+
+/// GoFun's task kinds: (id, name, crystals per award, awards per period, period in blocks).
+pub fn gofun_task_kinds() -> Vec<(pallet_crystals::TaskKindId, Vec<u8>, u64, u32, BlockNumber)> {
+	vec![
+		(CHECK_IN_TASK, b"Daily check-in".to_vec(), 10, 1, DAYS),
+		(INVITATION_TASK, b"Invitation".to_vec(), 100, 10, 30 * DAYS),
+	]
+}
+
+/// GoFun's Energy Cube: seven consortium authorities, each an oracle operator (four make a
+/// majority); `//GoFunAdmin` the admin and task issuer; its own pools and 30-second batches.
+/// Behaviour factors (0.9 per traffic violation, 0.75 per at-fault insurance claim) come from the
+/// car-sharing service's fleet list through the operators' quorum, as every vehicle change does.
+fn gofun_genesis() -> Value {
+	let admin = AccountId::from(GOFUN_ADMIN);
+	genesis(
+		authorities(&GOFUN_VALIDATOR_KEYS),
+		vec![(admin.clone(), ADMIN_ENDOWMENT)],
+		admin.clone(),
+		stone_programme(&GOFUN, GOFUN_BATCH_LENGTH_MS),
+		GOFUN_VALIDATOR_KEYS.iter().map(|(sr25519, _)| AccountId::from(*sr25519)).collect(),
+		Extras {
+			collectibles: CollectiblesConfig::default(),
+			redemption: RedemptionConfig::default(),
+			crystals: CrystalsConfig { issuers: vec![admin], task_kinds: gofun_task_kinds() },
+		},
 	)
 }
 
@@ -326,9 +461,10 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 			development_chain_genesis(alice_authority(), vec![DEV_ORACLE.to_account_id()])
 		},
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => {
-			development_chain_genesis(nine_authorities(), local_oracles())
+			development_chain_genesis(authorities(&VALIDATOR_KEYS), local_oracles())
 		},
 		IM_VALLEY_RUNTIME_PRESET => im_valley_genesis(),
+		GOFUN_RUNTIME_PRESET => gofun_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -344,6 +480,7 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
 		PresetId::from(IM_VALLEY_RUNTIME_PRESET),
+		PresetId::from(GOFUN_RUNTIME_PRESET),
 	]
 }
 

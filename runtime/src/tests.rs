@@ -17,7 +17,7 @@ use sp_runtime::{
 };
 
 use crate::{
-	genesis_config_presets::{self as presets, IM_VALLEY_RUNTIME_PRESET},
+	genesis_config_presets::{self as presets, GOFUN_RUNTIME_PRESET, IM_VALLEY_RUNTIME_PRESET},
 	*,
 };
 
@@ -38,12 +38,20 @@ fn every_preset_builds_with_its_authorities() {
 	let names: Vec<_> = presets::preset_names();
 	assert_eq!(
 		names,
-		vec![DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET, IM_VALLEY_RUNTIME_PRESET]
+		vec![
+			DEV_RUNTIME_PRESET,
+			LOCAL_TESTNET_RUNTIME_PRESET,
+			IM_VALLEY_RUNTIME_PRESET,
+			GOFUN_RUNTIME_PRESET
+		]
 	);
 
-	for (name, authorities) in
-		[(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 9), (IM_VALLEY_RUNTIME_PRESET, 9)]
-	{
+	for (name, authorities) in [
+		(DEV_RUNTIME_PRESET, 1),
+		(LOCAL_TESTNET_RUNTIME_PRESET, 9),
+		(IM_VALLEY_RUNTIME_PRESET, 9),
+		(GOFUN_RUNTIME_PRESET, 7),
+	] {
 		ext_for(name).execute_with(|| {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), authorities, "{name}");
 			assert_eq!(Grandpa::grandpa_authorities().len(), authorities, "{name}");
@@ -145,6 +153,15 @@ fn validator_keys_are_the_development_derivations() {
 	assert_eq!(
 		sr25519::Pair::from_string("//Admin", None).unwrap().public().0,
 		presets::IM_VALLEY_ADMIN
+	);
+	for (i, (aura, grandpa)) in presets::GOFUN_VALIDATOR_KEYS.iter().enumerate() {
+		let suri = format!("//GoFun{}", i + 1);
+		assert_eq!(sr25519::Pair::from_string(&suri, None).unwrap().public().0, *aura, "{suri}");
+		assert_eq!(ed25519::Pair::from_string(&suri, None).unwrap().public().0, *grandpa, "{suri}");
+	}
+	assert_eq!(
+		sr25519::Pair::from_string("//GoFunAdmin", None).unwrap().public().0,
+		presets::GOFUN_ADMIN
 	);
 }
 
@@ -312,25 +329,123 @@ fn stones_are_bound_until_root_opens_transfers() {
 
 #[test]
 fn presets_carry_the_stone_schedule_and_pools() {
-	use pallet_stone::{Schedule, HALVING_INTERVAL, TEN_MINUTES_MS};
-	for (name, batch_length) in [
-		(DEV_RUNTIME_PRESET, presets::DEV_BATCH_LENGTH_MS),
-		(LOCAL_TESTNET_RUNTIME_PRESET, presets::DEV_BATCH_LENGTH_MS),
-		(IM_VALLEY_RUNTIME_PRESET, TEN_MINUTES_MS),
+	use pallet_stone::{EducationCap, MiningCap, Schedule, TEN_MINUTES_MS};
+	// IM Valley keeps exactly its published numbers.
+	assert_eq!(
+		(presets::IM_VALLEY.mining_cap, presets::IM_VALLEY.education_cap),
+		(210_000_000 * UNIT, 90_000_000 * UNIT)
+	);
+	assert_eq!(
+		(presets::IM_VALLEY.initial_reward, presets::IM_VALLEY.halving_interval),
+		(500 * UNIT, 210_000)
+	);
+	// GoFun's: 4,000,000,000 CUBE split 70/30, 350 CUBE a batch halving every 4,000,000.
+	assert_eq!(
+		(presets::GOFUN.mining_cap, presets::GOFUN.education_cap),
+		(2_800_000_000 * UNIT, 1_200_000_000 * UNIT)
+	);
+	assert_eq!(
+		(presets::GOFUN.initial_reward, presets::GOFUN.halving_interval),
+		(350 * UNIT, 4_000_000)
+	);
+	for (name, batch_length, programme) in [
+		(DEV_RUNTIME_PRESET, presets::DEV_BATCH_LENGTH_MS, &presets::IM_VALLEY),
+		(LOCAL_TESTNET_RUNTIME_PRESET, presets::DEV_BATCH_LENGTH_MS, &presets::IM_VALLEY),
+		(IM_VALLEY_RUNTIME_PRESET, TEN_MINUTES_MS, &presets::IM_VALLEY),
+		(GOFUN_RUNTIME_PRESET, 30_000, &presets::GOFUN),
 	] {
 		ext_for(name).execute_with(|| {
+			assert_eq!(MiningCap::<Runtime>::get(), programme.mining_cap, "{name}");
+			assert_eq!(EducationCap::<Runtime>::get(), programme.education_cap, "{name}");
 			let schedule = Schedule::<Runtime>::get();
 			assert_eq!(schedule.batch_length, batch_length, "{name}");
-			assert_eq!(schedule.initial_reward, 500 * UNIT, "{name}");
-			assert_eq!(schedule.halving_interval, HALVING_INTERVAL, "{name}");
+			assert_eq!(schedule.initial_reward, programme.initial_reward, "{name}");
+			assert_eq!(schedule.halving_interval, programme.halving_interval, "{name}");
+			assert!(Stone::check_schedule(&schedule, programme.mining_cap).is_ok(), "{name}");
 			assert_eq!(pallet_stone::GenesisIssuance::<Runtime>::get(), Balances::total_issuance());
 			let info = Stone::stone_info();
-			assert_eq!(info.mining_remaining, configs::MINING_POOL);
-			assert_eq!(info.education_remaining, configs::EDUCATION_POOL);
+			assert_eq!(
+				(info.mining_cap, info.education_cap),
+				(programme.mining_cap, programme.education_cap)
+			);
+			assert_eq!(
+				(info.batch_length, info.halving_interval),
+				(batch_length, programme.halving_interval)
+			);
+			assert_eq!(info.mining_remaining, programme.mining_cap, "{name}");
+			assert_eq!(info.education_remaining, programme.education_cap, "{name}");
+			assert_eq!(info.current_reward, programme.initial_reward, "{name}");
 			assert!(!info.transfers_enabled);
+			use frame_support::traits::GetStorageVersion;
+			assert_eq!(Stone::on_chain_storage_version(), 1, "{name}: a new chain is at version 1");
 			Stone::do_try_state().expect("invariants hold at genesis");
 		});
 	}
+}
+
+#[test]
+#[should_panic(expected = "ScheduleExceedsPool")]
+fn gofun_genesis_refuses_a_schedule_beyond_its_pool() {
+	let mut config = preset_config(GOFUN_RUNTIME_PRESET);
+	// 350 CUBE + 12 planck releases the pool exactly; one planck more is over it.
+	config.stone.schedule.initial_reward += 13;
+	let _ = config.build_storage();
+}
+
+#[test]
+fn gofun_is_a_consortium_of_seven_with_its_tasks() {
+	ext_for(GOFUN_RUNTIME_PRESET).execute_with(|| {
+		let admin = AccountId::from(presets::GOFUN_ADMIN);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(admin.clone()));
+		let operators: Vec<AccountId> = presets::GOFUN_VALIDATOR_KEYS
+			.iter()
+			.map(|(sr25519, _)| AccountId::from(*sr25519))
+			.collect();
+		let mut members = pallet_membership::Members::<Runtime>::get().to_vec();
+		members.sort();
+		let mut expected = operators.clone();
+		expected.sort();
+		assert_eq!(members, expected, "the seven authorities are the oracle operators");
+		assert!(pallet_crystals::Issuers::<Runtime>::contains_key(&admin));
+		let check_in = pallet_crystals::TaskKinds::<Runtime>::get(presets::CHECK_IN_TASK).unwrap();
+		assert_eq!(
+			(&check_in.name[..], check_in.crystals, check_in.limit, check_in.period),
+			(&b"Daily check-in"[..], 10, 1, DAYS)
+		);
+		let invite = pallet_crystals::TaskKinds::<Runtime>::get(presets::INVITATION_TASK).unwrap();
+		assert_eq!(
+			(&invite.name[..], invite.crystals, invite.limit, invite.period),
+			(&b"Invitation"[..], 100, 10, 30 * DAYS)
+		);
+		assert_eq!(Balances::total_issuance(), presets::ADMIN_ENDOWMENT + EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::balance(&Sr25519Keyring::Alice.to_account_id()), 0);
+		assert!(Redemption::catalogue(None).is_empty());
+		// The issuer awards a check-in from the first block.
+		let owner = Sr25519Keyring::Bob.to_account_id();
+		assert_ok!(Crystals::award(
+			RuntimeOrigin::signed(admin),
+			owner.clone(),
+			presets::CHECK_IN_TASK,
+			[1u8; 32]
+		));
+		assert_eq!(pallet_crystals::Holdings::<Runtime>::get(&owner).map(|h| h.crystals), Some(10));
+		Crystals::do_try_state().expect("Crystals' invariants hold");
+	});
+}
+
+#[test]
+fn the_runtime_migrates_a_version_0_stone_to_im_valleys_pools() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	ext_for(IM_VALLEY_RUNTIME_PRESET).execute_with(|| {
+		pallet_stone::MiningCap::<Runtime>::kill();
+		pallet_stone::EducationCap::<Runtime>::kill();
+		StorageVersion::new(0).put::<Stone>();
+		<crate::Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
+		assert_eq!(pallet_stone::MiningCap::<Runtime>::get(), configs::MINING_POOL);
+		assert_eq!(pallet_stone::EducationCap::<Runtime>::get(), configs::EDUCATION_POOL);
+		assert_eq!(Stone::on_chain_storage_version(), 1);
+		Stone::do_try_state().expect("invariants hold after the migration");
+	});
 }
 
 #[test]
