@@ -41,8 +41,8 @@ SAFE_RPC_FLAGS=(--rpc-methods safe --rpc-cors "$SAFE_RPC_ORIGINS")
 # Where scripts/start keeps the chains' databases and logs.
 export VALLEY_DATA="${VALLEY_DATA:-$HOME/.local/share/im-valley}"
 
-# Development node key (libp2p identity) of validator N of the local network: N in hex. Fixed, so
-# that the others can boot from validator 1.
+# Development node key (libp2p identity) number N: N in hex. Fixed, so that the validators can list
+# each other as peers; scripts/start gives validator N of `local` key N, of `gofun` key N + 100.
 node_key() { printf '%064x' "$1"; }
 
 # Installs the npm packages of a folder with a package-lock.json (tests/polkadot-js, dashboard)

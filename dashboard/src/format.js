@@ -1,19 +1,31 @@
-// Formatting of chain values for people: Stones (12 decimals), Perbill percentages, times, names.
+// Formatting of chain values for people: Stones (12 decimals, in the chain's token symbol),
+// Perbill percentages, times, names.
 
 export const DECIMALS = 12n;
 export const UNIT = 10n ** DECIMALS;
 
 const group = (digits) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
-// 1234500000000000n -> "1,234.5 STONE": every digit kept, trailing zeros dropped.
-export function stone (planck) {
+// The token's symbol: the chain's own (its spec's `tokenSymbol`, e.g. CUBE on gofun) once
+// connected.
+let symbol = 'STONE';
+export function setSymbol (text) {
+  if (text) symbol = String(text);
+}
+export const tokenSymbol = () => symbol;
+
+// 1234500000000000n -> "1,234.5": every digit kept, trailing zeros dropped.
+export function amountOnly (planck) {
   const value = BigInt(planck);
   const sign = value < 0n ? '-' : '';
   const abs = value < 0n ? -value : value;
   const whole = group((abs / UNIT).toString());
   const fraction = (abs % UNIT).toString().padStart(Number(DECIMALS), '0').replace(/0+$/, '');
-  return `${sign}${whole}${fraction ? `.${fraction}` : ''} STONE`;
+  return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
 }
+
+// 1234500000000000n -> "1,234.5 STONE".
+export const stone = (planck) => `${amountOnly(planck)} ${symbol}`;
 
 // "12.5" -> 12500000000000n; throws in words on anything else.
 export function parseStone (text) {

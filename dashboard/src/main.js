@@ -5,7 +5,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { web3Enable, web3AccountsSubscribe, web3FromAddress } from '@polkadot/extension-dapp';
 import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
-import { stone, parseStone, percent, count, when, inDuration, short, esc, words } from './format.js';
+import { stone, amountOnly, setSymbol, tokenSymbol, parseStone, percent, count, when, inDuration, short, esc, words } from './format.js';
 import { send } from './tx.js';
 
 const params = new URLSearchParams(location.search);
@@ -342,7 +342,7 @@ async function collectibles () {
       <td data-label="Auction">#${id}: ${esc(title(a.artwork.toNumber()))}, edition ${a.edition.toNumber() + 1}</td>
       <td data-label="Ends" data-field="end" data-value="${end}">${ended ? 'ended, settling' : `block #${count(end)} (in ~${inDuration((end - state.best) * BLOCK_MS)})`}</td>
       <td data-label="Highest bid">${highest ? `${amount('highest', highest.amount.toBigInt())} by <span data-field="bidder" class="${isMe(highest.bidder) ? 'ok' : ''}">${isMe(highest.bidder) ? 'you' : esc(short(highest.bidder.toString()))}</span>` : `<span data-field="highest" data-value="0">no bid yet</span> (reserve ${esc(stone(a.reserve.toBigInt()))})`}</td>
-      <td data-label="Your bid"><div class="row"><input data-input="bid-${id}" inputmode="decimal" size="10" placeholder="${esc(stone(minimum).replace(' STONE', ''))}"><button data-action="bid" data-auction="${id}">Bid</button></div>
+      <td data-label="Your bid"><div class="row"><input data-input="bid-${id}" inputmode="decimal" size="10" placeholder="${esc(amountOnly(minimum))}"><button data-action="bid" data-auction="${id}">Bid</button></div>
         <span class="muted">at least <span data-field="minimum" data-value="${minimum}">${esc(stone(minimum))}</span></span></td></tr>`;
   }).join('');
   render('collectibles', `
@@ -504,7 +504,7 @@ document.addEventListener('click', (event) => {
     case 'bid': {
       const auction = Number(button.dataset.auction);
       const typed = input(`bid-${auction}`);
-      act('bid', `Bid ${typed} STONE in auction #${auction}`, () => api.tx.collectibles.bid(auction, parseStone(typed)), (events, entry) => {
+      act('bid', `Bid ${typed} ${tokenSymbol()} in auction #${auction}`, () => api.tx.collectibles.bid(auction, parseStone(typed)), (events, entry) => {
         const extended = eventsOf(events, 'collectibles', 'AuctionExtended');
         entry.outcome(`your bid of ${stone(parseStone(typed))} is the highest${extended.length ? `; the auction now ends at block #${extended[0].end}` : ''}`, 'done');
       });
@@ -572,6 +572,7 @@ async function start () {
     });
   }
   state.api = await ApiPromise.create({ provider: state.provider, noInitWarn: true });
+  setSymbol(state.api.registry.chainTokens[0]);
   document.body.dataset.ready = 'true';
   await state.api.rpc.chain.subscribeFinalizedHeads((header) => { state.finalized = header.number.toNumber(); showConnection(); });
   await state.api.rpc.chain.subscribeNewHeads(onBlock);
