@@ -164,7 +164,9 @@ fn take_code(spec: &mut Value, raw: bool) -> String {
 #[test]
 fn committed_chain_specs_are_current() {
 	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chain-spec");
-	for (chain, file) in [("local", "local_testnet"), ("im_valley", "im_valley")] {
+	for (chain, file) in
+		[("local", "local_testnet"), ("im_valley", "im_valley"), ("gofun", "gofun")]
+	{
 		for (raw, suffix) in [(false, ""), (true, "-raw")] {
 			let path = dir.join(format!("{file}{suffix}.json"));
 			let stale =
@@ -189,9 +191,11 @@ fn committed_chain_specs_are_current() {
 
 #[test]
 fn chain_specs_carry_polkadot_js_properties() {
-	for chain in ["dev", "local", "im_valley"] {
+	for (chain, symbol) in
+		[("dev", "STONE"), ("local", "STONE"), ("im_valley", "STONE"), ("gofun", "CUBE")]
+	{
 		let spec: Value = serde_json::from_str(&exported(chain, false)).unwrap();
-		assert_eq!(spec["properties"]["tokenSymbol"], "STONE", "{chain}");
+		assert_eq!(spec["properties"]["tokenSymbol"], symbol, "{chain}");
 		assert_eq!(spec["properties"]["tokenDecimals"], 12, "{chain}");
 		assert_eq!(spec["properties"]["ss58Format"], 42, "{chain}");
 	}
@@ -200,12 +204,12 @@ fn chain_specs_carry_polkadot_js_properties() {
 #[test]
 fn chain_specs_embed_a_production_runtime() {
 	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chain-spec");
-	let mut specs: Vec<(String, String)> = ["local_testnet", "im_valley"]
+	let mut specs: Vec<(String, String)> = ["local_testnet", "im_valley", "gofun"]
 		.iter()
 		.flat_map(|file| ["", "-raw"].map(|suffix| format!("{file}{suffix}.json")))
 		.map(|file| (file.clone(), std::fs::read_to_string(dir.join(file)).unwrap()))
 		.collect();
-	for chain in ["dev", "local", "im_valley"] {
+	for chain in ["dev", "local", "im_valley", "gofun"] {
 		specs.push((format!("built-in {chain} (raw)"), exported(chain, true)));
 		specs.push((format!("built-in {chain}"), exported(chain, false)));
 	}

@@ -32,8 +32,9 @@ test('the chain presents STONE with 12 decimals', async () => {
     assert.ok(api.query[pallet], `${pallet} storage is visible`);
   }
   assert.equal(api.consts.balances.existentialDeposit.toBigInt(), 10n ** 9n);
-  assert.equal(api.consts.stone.miningCap.toBigInt(), 210_000_000n * UNIT);
-  assert.equal(api.consts.stone.educationCap.toBigInt(), 90_000_000n * UNIT);
+  // The pools' caps are chain parameters set in genesis: IM Valley's on the development chain.
+  assert.equal((await api.query.stone.miningCap()).toBigInt(), 210_000_000n * UNIT);
+  assert.equal((await api.query.stone.educationCap()).toBigInt(), 90_000_000n * UNIT);
 });
 
 test('mining batches close every two blocks on the dev chain, their reward carried over', async () => {
@@ -58,6 +59,10 @@ test('mining batches close every two blocks on the dev chain, their reward carri
   assert.equal(info.currentReward.toBigInt(), 500n * UNIT);
   assert.equal(info.nextHalvingBatch.toBigInt(), 210_000n);
   assert.equal(info.miningRemaining.toBigInt(), 210_000_000n * UNIT);
+  assert.equal(info.miningCap.toBigInt(), 210_000_000n * UNIT);
+  assert.equal(info.educationCap.toBigInt(), 90_000_000n * UNIT);
+  assert.equal(info.batchLength.toBigInt(), 12_000n);
+  assert.equal(info.halvingInterval.toBigInt(), 210_000n);
   assert.equal(info.transfersEnabled.isTrue, false);
 });
 
