@@ -13,6 +13,10 @@
 //!   block carries its author's beacon VRF (which every node verified on import) with
 //!   randomness that changes every block, every node has the same finalized chain, and
 //!   validator 2, restarted on its database, authors again a block that is finalized.
+//!
+//! Beside it (tests of one binary run in parallel), GoFun's seven-validator `gofun` chain on the
+//! same node and runtime: its programme, its fleet and behaviour factors by majority, a violation
+//! weighing 90 % in the committed root, batches paid, all seven authoring finalized blocks.
 
 mod common;
 
@@ -350,4 +354,218 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		|| nodes[1].finalized_number().filter(|n| *n >= own),
 	);
 	drop(nodes);
+}
+
+/// Decoded `state_call` of runtime API `method` with SCALE-encoded `args` at the best block.
+fn runtime_call<T: Decode>(node: &Node, method: &str, args: &impl codec::Encode) -> T {
+	let args = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&args.encode()));
+	let out = node.rpc("state_call", json!([method, args])).unwrap();
+	T::decode(&mut &unhex(out.as_str().unwrap())[..]).expect("the runtime API's answer decodes")
+}
+
+/// The development key of an owner account (the simulator's owners are Alice … Ferdie).
+fn owner_pair(owner: &AccountId) -> sr25519::Pair {
+	["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"]
+		.iter()
+		.map(|name| sr25519::Pair::from_string(&format!("//{name}"), None).unwrap())
+		.find(|pair| AccountId::from(pair.public()) == *owner)
+		.expect("a development owner")
+}
+
+/// A vehicle's leaf, leaf salt and proof as its owner gets them from an operator's
+/// `mileage_proof`, once the operator has one.
+fn owner_proof(
+	node: &Node,
+	vehicle: H256,
+	owner: &AccountId,
+) -> Option<(u64, valley_merkle_sum::Leaf, valley_merkle_sum::Salt, valley_merkle_sum::Proof)> {
+	use codec::Encode;
+	let genesis = h256(header_at(node, 0).0.as_str().unwrap());
+	let message = (b"valley/mi/prooff", genesis, vehicle).encode();
+	let signature = owner_pair(owner).sign(&message);
+	let answer = node
+		.rpc(
+			"mileage_proof",
+			json!([format!("{vehicle:?}"), format!("0x{}", hex_of(&signature.0))]),
+		)
+		.unwrap();
+	let batch = answer["batch"].as_u64()?;
+	let bytes32 = |v: &Value| -> [u8; 32] { unhex(v.as_str().unwrap()).try_into().unwrap() };
+	let leaf = valley_merkle_sum::Leaf {
+		vehicle: bytes32(&answer["leaf"]["vehicle"]),
+		weight: answer["leaf"]["weight"].as_u64().unwrap(),
+	};
+	let siblings: Vec<valley_merkle_sum::Node> = answer["proof"]["siblings"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|n| valley_merkle_sum::Node {
+			hash: bytes32(&n["hash"]),
+			sum: n["sum"].as_u64().unwrap(),
+		})
+		.collect();
+	let proof = valley_merkle_sum::Proof {
+		leaf_index: answer["proof"]["leafIndex"].as_u64().unwrap(),
+		siblings: siblings.try_into().expect("at most 64 siblings"),
+	};
+	Some((batch, leaf, bytes32(&answer["leafSalt"]), proof))
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// GoFun's programme on the same runtime and node: its seven consortium validators (each an
+/// oracle operator) produce and finalize blocks, register the simulator's GoFun fleet with its
+/// behaviour factors (0.9 per violation, 0.75 per insurance claim) by majority, and pay batches
+/// of GoFun's schedule; a car with a violation, driving exactly as its predecessor, weighs 90 %
+/// of it in the committed root, as the runtime API verifies its proof.
+#[test]
+fn gofun_seven_validators_pay_and_weigh_a_violation_less() {
+	use pallet_mileage_runtime_api::{Share, ShareError};
+	use pallet_stone_runtime_api::StoneInfo;
+	const UNIT: u128 = 1_000_000_000_000;
+
+	let sim = Simulator::start(&[
+		"--programme",
+		"gofun",
+		"--cars",
+		"7",
+		"--tick",
+		"2",
+		"--idle",
+		"0",
+		"--backwards",
+		"0",
+		"--time-scale",
+		"1.5",
+		"--seed",
+		"7",
+	]);
+	let dir = TempDir::new("gofun");
+	let url = sim.url();
+	let nodes = start_network_with(&GOFUN, &dir, |_| Some(url.clone()));
+	let started = Instant::now();
+	let node = &nodes[0];
+
+	// Its own name, token and programme.
+	assert_eq!(node.rpc("system_chain", json!([])).unwrap(), "GoFun Energy Cube");
+	let properties = node.rpc("system_properties", json!([])).unwrap();
+	assert_eq!(
+		(&properties["tokenSymbol"], &properties["tokenDecimals"]),
+		(&json!("CUBE"), &json!(12))
+	);
+	let info: StoneInfo<u128> = runtime_call(node, "StoneApi_stone_info", &());
+	assert_eq!((info.mining_cap, info.education_cap), (2_800_000_000 * UNIT, 1_200_000_000 * UNIT));
+	assert_eq!((info.batch_length, info.halving_interval), (30_000, 4_000_000));
+	assert_eq!((info.current_reward, info.next_halving_batch), (350 * UNIT, 4_000_000));
+
+	// The fleet and its behaviour factors, registered by four of the seven operators.
+	let fleet = sim.get("/fleet").unwrap()["vehicles"].as_array().unwrap().clone();
+	let cars: Vec<(H256, AccountId, u32)> = fleet
+		.iter()
+		.map(|car| {
+			let owner: [u8; 32] = unhex(car["owner"].as_str().unwrap()).try_into().unwrap();
+			(
+				h256(car["vehicle"].as_str().unwrap()),
+				AccountId::from(owner),
+				car["behaviour_ppm"].as_u64().unwrap() as u32,
+			)
+		})
+		.collect();
+	let ppm: Vec<u32> = cars.iter().map(|(_, _, ppm)| *ppm).collect();
+	assert_eq!(ppm, [1_000_000, 1_000_000, 1_000_000, 900_000, 1_000_000, 750_000, 675_000]);
+	wait_for("the GoFun fleet and its factors registered", Duration::from_secs(300), || {
+		cars.iter()
+			.all(|(id, owner, ppm)| {
+				vehicle(node, *id).is_some_and(|v| {
+					v.owner == *owner && v.behaviour == Perbill::from_parts(ppm * 1_000)
+				})
+			})
+			.then_some(())
+	});
+	println!(
+		"MEASURED gofun: fleet of 7 and its factors registered {:.0} s after start",
+		started.elapsed().as_secs_f64()
+	);
+	let first_batch: u64 = storage(
+		node,
+		[sp_io::hashing::twox_128(b"Stone"), sp_io::hashing::twox_128(b"NextBatch")].concat(),
+		None,
+	)
+	.unwrap_or(0);
+
+	// Car 3 (a violation) drives exactly as car 2: in a batch built after its factor, its
+	// committed weight is 90 % of car 2's, and the runtime verifies both proofs.
+	let (twin, violator) = (&cars[2], &cars[3]);
+	let (batch, (leaf2, salt2, proof2), (leaf3, salt3, proof3)) =
+		wait_for("both cars proven in one batch", Duration::from_secs(300), || {
+			let (b2, l2, s2, p2) = owner_proof(node, twin.0, &twin.1)?;
+			let (b3, l3, s3, p3) = owner_proof(node, violator.0, &violator.1)?;
+			(b2 == b3 && b2 >= first_batch && l2.weight >= 2).then_some((
+				b2,
+				(l2, s2, p2),
+				(l3, s3, p3),
+			))
+		});
+	assert_eq!(leaf3.weight, Perbill::from_percent(90).mul_floor(leaf2.weight), "batch {batch}");
+	let share2: Result<Share<u128>, ShareError> =
+		runtime_call(node, "MileageApi_share", &(batch, leaf2.clone(), salt2, proof2));
+	let share3: Result<Share<u128>, ShareError> =
+		runtime_call(node, "MileageApi_share", &(batch, leaf3.clone(), salt3, proof3));
+	let (share2, share3) = (share2.expect("car 2's proof verifies"), share3.expect("car 3's"));
+	assert_eq!((share2.weight, share3.weight), (leaf2.weight, leaf3.weight));
+	assert!(share3.share < share2.share, "the violation lowers the share");
+	assert!(share3.win_chance <= share2.win_chance);
+	assert!(share3.expected_per_batch < share2.expected_per_batch);
+
+	// Batches pay the fleet's owners from GoFun's mining pool.
+	let owners: BTreeSet<AccountId> = cars.iter().map(|(_, owner, _)| owner.clone()).collect();
+	let mut seen = Seen::default();
+	wait_for("a GoFun batch paid", Duration::from_secs(300), || {
+		seen.read(node);
+		seen.won.values().any(|w| !w.is_empty()).then_some(())
+	});
+	for (batch, winners) in &seen.won {
+		for owner in winners {
+			assert!(owners.contains(owner), "batch {batch} paid {owner:?}");
+		}
+	}
+	let info: StoneInfo<u128> = runtime_call(node, "StoneApi_stone_info", &());
+	assert!(
+		info.mining_minted > 0 && info.mining_remaining == info.mining_cap - info.mining_minted
+	);
+	println!(
+		"MEASURED gofun: batch {batch} weights {} (car 2) and {} (car 3, one violation); shares \
+		 {:?} and {:?}; {} winners paid, {} CUBE minted, in {:.0} s",
+		leaf2.weight,
+		leaf3.weight,
+		share2.share,
+		share3.share,
+		seen.won.values().map(Vec::len).sum::<usize>(),
+		info.mining_minted / UNIT,
+		started.elapsed().as_secs_f64()
+	);
+
+	// Produced and finalized by all seven, the same chain on every node.
+	let mut authors = BTreeSet::new();
+	let mut scanned = 0;
+	let finalized =
+		wait_for("all seven to author finalized blocks", Duration::from_secs(180), || {
+			let finalized = node.finalized_number()?;
+			for number in scanned + 1..=finalized {
+				authors.insert(author_index(&header_at(node, number).1, GOFUN.validators));
+			}
+			scanned = finalized;
+			(authors.len() == GOFUN.validators && finalized >= 2 * GOFUN.validators as u64)
+				.then_some(finalized)
+		});
+	let hash = node.rpc("chain_getBlockHash", json!([finalized])).unwrap();
+	for other in &nodes {
+		let theirs =
+			wait_for("every node to have the finalized block", Duration::from_secs(60), || {
+				other.rpc("chain_getBlockHash", json!([finalized])).ok().filter(|h| !h.is_null())
+			});
+		assert_eq!(theirs, hash, "{} disagrees on block {finalized}", other.name);
+	}
 }

@@ -233,22 +233,42 @@ pub fn beacon_latest(node: &Node, hash: &Value) -> (u32, Vec<u8>) {
 /// The validators of the `local` chain.
 pub const VALIDATORS: usize = 9;
 
+/// A multi-validator chain the node knows by name, with its development validator keys.
+pub struct Chain {
+	/// The `--chain` id.
+	pub id: &'static str,
+	/// How many validators (each also an oracle operator when given a telematics URL).
+	pub validators: usize,
+	/// The derivation of validator `i`'s keys: this followed by `i` (`//Validator3`).
+	pub suri: &'static str,
+	/// Added to a validator's index for its node key, so that two chains' peer ids differ.
+	pub node_key_offset: usize,
+}
+
+/// IM Valley's nine-validator local network.
+pub const LOCAL: Chain =
+	Chain { id: "local", validators: VALIDATORS, suri: "//Validator", node_key_offset: 0 };
+/// GoFun's seven-authority consortium (as `scripts/start --chain gofun` runs it).
+pub const GOFUN: Chain =
+	Chain { id: "gofun", validators: 7, suri: "//GoFun", node_key_offset: 100 };
+
 /// Development node key of validator `i`: fixed, so that the others can find validator 1.
 fn node_key(i: usize) -> String {
 	format!("{i:064x}")
 }
 
-/// Puts validator `index`'s development Aura and GRANDPA keys into the keystore under `base`.
-fn insert_keys(base: &Path, index: usize) {
-	for (key_type, scheme) in [("aura", "sr25519"), ("gran", "ed25519")] {
+/// Puts validator `index`'s development keys of `key_types` ((key type, scheme)) into the
+/// keystore under `base`.
+fn insert_keys(chain: &Chain, base: &Path, index: usize, key_types: &[(&str, &str)]) {
+	for (key_type, scheme) in key_types {
 		let status = Command::new(node_binary())
-			.args(["key", "insert", "--chain", "local", "--base-path"])
+			.args(["key", "insert", "--chain", chain.id, "--base-path"])
 			.arg(base)
-			.args(["--suri", &format!("//Validator{index}")])
+			.args(["--suri", &format!("{}{index}", chain.suri)])
 			.args(["--key-type", key_type, "--scheme", scheme])
 			.status()
 			.unwrap();
-		assert!(status.success(), "key insert {key_type} for validator {index}");
+		assert!(status.success(), "key insert {key_type} for {} validator {index}", chain.id);
 	}
 }
 
@@ -273,22 +293,19 @@ pub fn start_local_network(dir: &TempDir) -> Vec<Node> {
 	start_local_network_with(dir, |_| None)
 }
 
-/// Puts validator `index`'s development oracle key (//Validator`index`, key type `orcl`) into
-/// the keystore under `base`.
-fn insert_oracle_key(base: &Path, index: usize) {
-	let status = Command::new(node_binary())
-		.args(["key", "insert", "--chain", "local", "--base-path"])
-		.arg(base)
-		.args(["--suri", &format!("//Validator{index}")])
-		.args(["--key-type", "orcl", "--scheme", "sr25519"])
-		.status()
-		.unwrap();
-	assert!(status.success(), "key insert orcl for validator {index}");
-}
-
 /// The nine validators, validator `i` an oracle operator reading the telematics service at
 /// `telematics(i)` if that is `Some` (its `orcl` key inserted).
 pub fn start_local_network_with(
+	dir: &TempDir,
+	telematics: impl Fn(usize) -> Option<String>,
+) -> Vec<Node> {
+	start_network_with(&LOCAL, dir, telematics)
+}
+
+/// The validators of `chain`, validator `i` an oracle operator reading the telematics service at
+/// `telematics(i)` if that is `Some` (its `orcl` key inserted).
+pub fn start_network_with(
+	chain: &Chain,
 	dir: &TempDir,
 	telematics: impl Fn(usize) -> Option<String>,
 ) -> Vec<Node> {
@@ -297,33 +314,34 @@ pub fn start_local_network_with(
 	// nodes starting together on two cores dial before some of them listen; a validator whose
 	// only dial failed stayed without peers for good, and GRANDPA (7 of 9) stalled once two
 	// others were stopped.
-	let ports = free_ports(2 * VALIDATORS);
-	let (rpc_ports, ports) = ports.split_at(VALIDATORS);
-	let addresses: Vec<String> = (1..=VALIDATORS)
+	let n = chain.validators;
+	let ports = free_ports(2 * n);
+	let (rpc_ports, ports) = ports.split_at(n);
+	let addresses: Vec<String> = (1..=n)
 		.map(|i| {
-			let peer_id = peer_id(&node_key(i));
+			let peer_id = peer_id(&node_key(i + chain.node_key_offset));
 			assert!(peer_id.starts_with("12D3"), "peer id: {peer_id}");
 			format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", ports[i - 1])
 		})
 		.collect();
 	let mut nodes: Vec<Node> = Vec::new();
-	for i in 1..=VALIDATORS {
+	for i in 1..=n {
 		let base = dir.0.join(format!("validator-{i}"));
-		insert_keys(&base, i);
-		let key = node_key(i);
+		insert_keys(chain, &base, i, &[("aura", "sr25519"), ("gran", "ed25519")]);
+		let key = node_key(i + chain.node_key_offset);
 		let mut args: Vec<String> =
-			["--chain", "local", "--validator", "--allow-private-ip", "--node-key", &key]
+			["--chain", chain.id, "--validator", "--allow-private-ip", "--node-key", &key]
 				.map(String::from)
 				.to_vec();
 		if let Some(url) = telematics(i) {
-			insert_oracle_key(&base, i);
+			insert_keys(chain, &base, i, &[("orcl", "sr25519")]);
 			args.push("--telematics-url".into());
 			args.push(url);
 		}
 		args.push("--reserved-nodes".into());
-		args.extend((1..=VALIDATORS).filter(|&j| j != i).map(|j| addresses[j - 1].clone()));
+		args.extend((1..=n).filter(|&j| j != i).map(|j| addresses[j - 1].clone()));
 		let args: Vec<&str> = args.iter().map(String::as_str).collect();
-		let name = format!("validator-{i}");
+		let name = format!("{}-validator-{i}", chain.id);
 		nodes.push(Node::start_on(&name, &base, &args, (rpc_ports[i - 1], ports[i - 1])));
 	}
 	for node in &nodes {
@@ -372,9 +390,15 @@ pub fn extrinsic_hashes(node: &Node, hash: &Value) -> Vec<Value> {
 /// The beacon's pallet index in the runtime, and its inherent's call index.
 pub const BEACON_CALL: [u8; 2] = [12, 0];
 
-/// The authority index (0-based) of a block's author: its Aura slot modulo nine.
+/// The authority index (0-based) of a block's author on the nine-validator network.
 pub fn author_of(header: &Value) -> usize {
-	(aura_slot(header).expect("every block has an Aura pre-digest") % VALIDATORS as u64) as usize
+	author_index(header, VALIDATORS)
+}
+
+/// The authority index (0-based) of a block's author among `authorities`: its Aura slot modulo
+/// their number.
+pub fn author_index(header: &Value, authorities: usize) -> usize {
+	(aura_slot(header).expect("every block has an Aura pre-digest") % authorities as u64) as usize
 }
 
 /// How many of a block's extrinsics are the beacon's inherent: bare, pallet 12, call 0, then
