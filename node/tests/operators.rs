@@ -512,9 +512,9 @@ fn gofun_seven_validators_pay_and_weigh_a_violation_less() {
 		});
 	assert_eq!(leaf3.weight, Perbill::from_percent(90).mul_floor(leaf2.weight), "batch {batch}");
 	let share2: Result<Share<u128>, ShareError> =
-		runtime_call(node, "MileageApi_share", &(batch, leaf2.clone(), salt2, proof2));
+		runtime_call(node, "MileageApi_share", &(batch, leaf2, salt2, proof2));
 	let share3: Result<Share<u128>, ShareError> =
-		runtime_call(node, "MileageApi_share", &(batch, leaf3.clone(), salt3, proof3));
+		runtime_call(node, "MileageApi_share", &(batch, leaf3, salt3, proof3));
 	let (share2, share3) = (share2.expect("car 2's proof verifies"), share3.expect("car 3's"));
 	assert_eq!((share2.weight, share3.weight), (leaf2.weight, leaf3.weight));
 	assert!(share3.share < share2.share, "the violation lowers the share");
