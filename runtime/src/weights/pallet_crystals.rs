@@ -7,7 +7,7 @@
 //! `benchmarks/results/pallet_crystals.json` and `benchmarks/README.md` is generated from this file.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-30, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-01, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: 1024
@@ -54,8 +54,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3513`
-		// Minimum execution time: 8_152_000 picoseconds.
-		Weight::from_parts(8_723_000, 0)
+		// Minimum execution time: 7_852_000 picoseconds.
+		Weight::from_parts(8_553_000, 0)
 			.saturating_add(Weight::from_parts(0, 3513))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -66,8 +66,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `116`
 		//  Estimated: `3513`
-		// Minimum execution time: 8_703_000 picoseconds.
-		Weight::from_parts(9_314_000, 0)
+		// Minimum execution time: 8_203_000 picoseconds.
+		Weight::from_parts(9_053_000, 0)
 			.saturating_add(Weight::from_parts(0, 3513))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `144`
 		//  Estimated: `3519`
-		// Minimum execution time: 9_143_000 picoseconds.
-		Weight::from_parts(9_965_000, 0)
+		// Minimum execution time: 8_663_000 picoseconds.
+		Weight::from_parts(9_564_000, 0)
 			.saturating_add(Weight::from_parts(0, 3519))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -92,8 +92,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `129`
 		//  Estimated: `3531`
-		// Minimum execution time: 8_342_000 picoseconds.
-		Weight::from_parts(9_064_000, 0)
+		// Minimum execution time: 8_232_000 picoseconds.
+		Weight::from_parts(8_893_000, 0)
 			.saturating_add(Weight::from_parts(0, 3531))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -102,6 +102,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 	/// Proof: `Crystals::WaitingOpenings` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Crystals::PrizeTables` (r:1 w:1)
 	/// Proof: `Crystals::PrizeTables` (`max_values`: None, `max_size`: Some(349), added: 2824, mode: `MaxEncodedLen`)
+	/// Storage: `Stone::EducationCap` (r:1 w:0)
+	/// Proof: `Stone::EducationCap` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::EducationMinted` (r:1 w:0)
 	/// Proof: `Stone::EducationMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::EducationReserved` (r:1 w:1)
@@ -113,14 +115,14 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 	/// The range of component `p` is `[1, 16]`.
 	fn set_box_kind(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `525`
+		//  Measured:  `597`
 		//  Estimated: `3814`
-		// Minimum execution time: 19_328_000 picoseconds.
-		Weight::from_parts(20_499_129, 0)
+		// Minimum execution time: 20_490_000 picoseconds.
+		Weight::from_parts(21_706_813, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
-			// Standard Error: 236
-			.saturating_add(Weight::from_parts(19_993, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
+			// Standard Error: 234
+			.saturating_add(Weight::from_parts(24_673, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Crystals::WaitingOpenings` (r:1 w:0)
@@ -135,10 +137,10 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 	/// Proof: `Crystals::Reserved` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn remove_box_kind() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `547`
+		//  Measured:  `593`
 		//  Estimated: `3814`
-		// Minimum execution time: 17_476_000 picoseconds.
-		Weight::from_parts(18_738_000, 0)
+		// Minimum execution time: 16_254_000 picoseconds.
+		Weight::from_parts(17_656_000, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -167,8 +169,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `450`
 		//  Estimated: `3658`
-		// Minimum execution time: 35_063_000 picoseconds.
-		Weight::from_parts(36_935_000, 0)
+		// Minimum execution time: 33_279_000 picoseconds.
+		Weight::from_parts(35_713_000, 0)
 			.saturating_add(Weight::from_parts(0, 3658))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -197,8 +199,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1053`
 		//  Estimated: `3814`
-		// Minimum execution time: 34_902_000 picoseconds.
-		Weight::from_parts(37_086_000, 0)
+		// Minimum execution time: 34_422_000 picoseconds.
+		Weight::from_parts(36_445_000, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -211,18 +213,20 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::EducationMinted` (r:1 w:1)
 	/// Proof: `Stone::EducationMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Stone::EducationCap` (r:1 w:0)
+	/// Proof: `Stone::EducationCap` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Crystals::Reserved` (r:1 w:1)
 	/// Proof: `Crystals::Reserved` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Crystals::TotalPieces` (r:1 w:1)
 	/// Proof: `Crystals::TotalPieces` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn combine_pieces() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `463`
+		//  Measured:  `535`
 		//  Estimated: `3658`
-		// Minimum execution time: 40_380_000 picoseconds.
-		Weight::from_parts(42_924_000, 0)
+		// Minimum execution time: 41_291_000 picoseconds.
+		Weight::from_parts(44_296_000, 0)
 			.saturating_add(Weight::from_parts(0, 3658))
-			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Crystals::NextRequest` (r:1 w:0)
@@ -245,6 +249,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::EducationMinted` (r:1 w:1)
 	/// Proof: `Stone::EducationMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Stone::EducationCap` (r:1 w:0)
+	/// Proof: `Stone::EducationCap` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Crystals::Reserved` (r:1 w:1)
 	/// Proof: `Crystals::Reserved` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Crystals::Holdings` (r:200 w:200)
@@ -254,14 +260,14 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[0, 200]`.
 	fn draw_openings(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `844 + n * (235 ±0)`
+		//  Measured:  `916 + n * (235 ±0)`
 		//  Estimated: `3814 + n * (2668 ±0)`
-		// Minimum execution time: 5_127_000 picoseconds.
-		Weight::from_parts(5_308_000, 0)
+		// Minimum execution time: 5_077_000 picoseconds.
+		Weight::from_parts(13_494_115, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
-			// Standard Error: 45_461
-			.saturating_add(Weight::from_parts(44_475_784, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(9))
+			// Standard Error: 38_513
+			.saturating_add(Weight::from_parts(41_925_510, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))

@@ -7,7 +7,7 @@
 //! `benchmarks/results/pallet_mileage.json` and `benchmarks/README.md` is generated from this file.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-30, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-01, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: 1024
@@ -60,8 +60,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `3565`
-		// Minimum execution time: 12_759_000 picoseconds.
-		Weight::from_parts(13_770_000, 0)
+		// Minimum execution time: 12_439_000 picoseconds.
+		Weight::from_parts(13_470_000, 0)
 			.saturating_add(Weight::from_parts(0, 3565))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -74,8 +74,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `227`
 		//  Estimated: `3565`
-		// Minimum execution time: 15_403_000 picoseconds.
-		Weight::from_parts(16_775_000, 0)
+		// Minimum execution time: 15_533_000 picoseconds.
+		Weight::from_parts(16_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 3565))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `227`
 		//  Estimated: `3565`
-		// Minimum execution time: 13_811_000 picoseconds.
-		Weight::from_parts(14_742_000, 0)
+		// Minimum execution time: 13_430_000 picoseconds.
+		Weight::from_parts(14_461_000, 0)
 			.saturating_add(Weight::from_parts(0, 3565))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `227`
 		//  Estimated: `3565`
-		// Minimum execution time: 11_046_000 picoseconds.
-		Weight::from_parts(11_897_000, 0)
+		// Minimum execution time: 10_906_000 picoseconds.
+		Weight::from_parts(11_657_000, 0)
 			.saturating_add(Weight::from_parts(0, 3565))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -119,11 +119,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `254 + k * (118 ±0)`
 		//  Estimated: `3638 + k * (2587 ±0)`
-		// Minimum execution time: 29_384_000 picoseconds.
-		Weight::from_parts(28_601_315, 0)
+		// Minimum execution time: 28_152_000 picoseconds.
+		Weight::from_parts(35_554_302, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 14_825
-			.saturating_add(Weight::from_parts(5_206_762, 0).saturating_mul(k.into()))
+			// Standard Error: 55_207
+			.saturating_add(Weight::from_parts(6_739_064, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -141,8 +141,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `838`
 		//  Estimated: `6164`
-		// Minimum execution time: 54_401_000 picoseconds.
-		Weight::from_parts(59_709_000, 0)
+		// Minimum execution time: 59_018_000 picoseconds.
+		Weight::from_parts(77_205_000, 0)
 			.saturating_add(Weight::from_parts(0, 6164))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
@@ -158,19 +158,21 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `Stone::Outstanding` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::MiningMinted` (r:1 w:1)
 	/// Proof: `Stone::MiningMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Stone::MiningCap` (r:1 w:0)
+	/// Proof: `Stone::MiningCap` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 32]`.
 	fn claim(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1304`
+		//  Measured:  `1353`
 		//  Estimated: `3638`
-		// Minimum execution time: 50_746_000 picoseconds.
-		Weight::from_parts(54_596_584, 0)
+		// Minimum execution time: 49_765_000 picoseconds.
+		Weight::from_parts(53_122_456, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 783
-			.saturating_add(Weight::from_parts(305_454, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
+			// Standard Error: 891
+			.saturating_add(Weight::from_parts(289_406, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Mileage::Batches` (r:1 w:0)
@@ -182,11 +184,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `974`
 		//  Estimated: `3638`
-		// Minimum execution time: 13_460_000 picoseconds.
-		Weight::from_parts(14_364_353, 0)
+		// Minimum execution time: 13_169_000 picoseconds.
+		Weight::from_parts(13_926_713, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 176
-			.saturating_add(Weight::from_parts(309_395, 0).saturating_mul(d.into()))
+			// Standard Error: 133
+			.saturating_add(Weight::from_parts(297_573, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `OracleMembership::Members` (r:1 w:0)
@@ -208,11 +210,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `152 + k * (154 ±0)`
 		//  Estimated: `4087 + k * (2527 ±0)`
-		// Minimum execution time: 36_975_000 picoseconds.
-		Weight::from_parts(34_799_848, 0)
+		// Minimum execution time: 34_672_000 picoseconds.
+		Weight::from_parts(32_328_007, 0)
 			.saturating_add(Weight::from_parts(0, 4087))
-			// Standard Error: 11_994
-			.saturating_add(Weight::from_parts(5_105_111, 0).saturating_mul(k.into()))
+			// Standard Error: 16_320
+			.saturating_add(Weight::from_parts(5_269_492, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -233,8 +235,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `826`
 		//  Estimated: `4087`
-		// Minimum execution time: 51_507_000 picoseconds.
-		Weight::from_parts(53_630_000, 0)
+		// Minimum execution time: 50_735_000 picoseconds.
+		Weight::from_parts(54_521_000, 0)
 			.saturating_add(Weight::from_parts(0, 4087))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
@@ -253,11 +255,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `261 + k * (90 ±0)`
 		//  Estimated: `4087 + k * (2527 ±0)`
-		// Minimum execution time: 17_196_000 picoseconds.
-		Weight::from_parts(14_209_271, 0)
+		// Minimum execution time: 15_914_000 picoseconds.
+		Weight::from_parts(13_397_338, 0)
 			.saturating_add(Weight::from_parts(0, 4087))
-			// Standard Error: 6_555
-			.saturating_add(Weight::from_parts(4_000_331, 0).saturating_mul(k.into()))
+			// Standard Error: 5_901
+			.saturating_add(Weight::from_parts(3_829_618, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -273,11 +275,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `186 + n * (60 ±0)`
 		//  Estimated: `1742 + n * (2648 ±0)`
-		// Minimum execution time: 3_615_000 picoseconds.
-		Weight::from_parts(4_944_926, 0)
+		// Minimum execution time: 3_365_000 picoseconds.
+		Weight::from_parts(4_711_266, 0)
 			.saturating_add(Weight::from_parts(0, 1742))
-			// Standard Error: 858
-			.saturating_add(Weight::from_parts(2_542_710, 0).saturating_mul(n.into()))
+			// Standard Error: 776
+			.saturating_add(Weight::from_parts(2_415_166, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2648).saturating_mul(n.into()))
@@ -304,15 +306,15 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// The range of component `k` is `[1, 16]`.
 	fn finish(w: u32, k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `501 + k * (85 ±0) + w * (124 ±0)`
+		//  Measured:  `545 + k * (86 ±0) + w * (124 ±0)`
 		//  Estimated: `3638 + k * (2587 ±0) + w * (2584 ±0)`
-		// Minimum execution time: 48_732_000 picoseconds.
-		Weight::from_parts(8_809_889, 0)
+		// Minimum execution time: 43_305_000 picoseconds.
+		Weight::from_parts(44_607_000, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 12_002
-			.saturating_add(Weight::from_parts(4_469_504, 0).saturating_mul(w.into()))
-			// Standard Error: 76_320
-			.saturating_add(Weight::from_parts(2_697_119, 0).saturating_mul(k.into()))
+			// Standard Error: 8_574
+			.saturating_add(Weight::from_parts(4_039_351, 0).saturating_mul(w.into()))
+			// Standard Error: 53_699
+			.saturating_add(Weight::from_parts(742_750, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(w.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
@@ -335,11 +337,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `364`
 		//  Estimated: `3638`
-		// Minimum execution time: 15_333_000 picoseconds.
-		Weight::from_parts(14_205_500, 0)
+		// Minimum execution time: 14_742_000 picoseconds.
+		Weight::from_parts(13_898_628, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 293
-			.saturating_add(Weight::from_parts(1_727_464, 0).saturating_mul(w.into()))
+			// Standard Error: 201
+			.saturating_add(Weight::from_parts(1_655_386, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(w.into())))

@@ -7,7 +7,7 @@
 //! `benchmarks/results/pallet_stone.json` and `benchmarks/README.md` is generated from this file.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-30, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-01, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: 1024
@@ -56,10 +56,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Stone::NextBatch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn set_mining_start() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `110`
+		//  Measured:  `180`
 		//  Estimated: `1525`
-		// Minimum execution time: 8_683_000 picoseconds.
-		Weight::from_parts(9_284_000, 0)
+		// Minimum execution time: 8_753_000 picoseconds.
+		Weight::from_parts(9_444_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -70,8 +70,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_785_000 picoseconds.
-		Weight::from_parts(4_206_000, 0)
+		// Minimum execution time: 3_735_000 picoseconds.
+		Weight::from_parts(4_146_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -83,10 +83,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Stone::NextBatch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `110`
+		//  Measured:  `180`
 		//  Estimated: `1525`
-		// Minimum execution time: 4_918_000 picoseconds.
-		Weight::from_parts(5_378_000, 0)
+		// Minimum execution time: 5_248_000 picoseconds.
+		Weight::from_parts(5_838_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -96,10 +96,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn on_initialize_start() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `141`
+		//  Measured:  `187`
 		//  Estimated: `1525`
-		// Minimum execution time: 7_391_000 picoseconds.
-		Weight::from_parts(8_032_000, 0)
+		// Minimum execution time: 6_770_000 picoseconds.
+		Weight::from_parts(7_331_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -124,10 +124,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::BatchOutcomes` (`max_values`: None, `max_size`: Some(8087), added: 10562, mode: `MaxEncodedLen`)
 	fn close_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `212`
+		//  Measured:  `282`
 		//  Estimated: `1525`
-		// Minimum execution time: 17_656_000 picoseconds.
-		Weight::from_parts(18_968_000, 0)
+		// Minimum execution time: 18_117_000 picoseconds.
+		Weight::from_parts(19_559_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
