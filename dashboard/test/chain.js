@@ -1,39 +1,29 @@
 // Starts what the browser test needs and stops it again: the telematics simulator, a real
 // `valley-node --dev` (Ferdie's oracle key, the simulator's URL, safe RPC with CORS for the page's
 // origin only), as tests/polkadot-js/harness.js does.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { freePort, stopChild, waitFor, waitForPort } from '../../tests/lib/processes.js';
+import { spawnNode, spawnSimulator, stopChild, waitFor } from '../../tests/lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
 const KEEP_LOGS = Boolean(process.env.KEEP_LOGS);
 const SIMULATOR = fileURLToPath(new URL('../../scripts/telematics-sim', import.meta.url));
 
-export { freePort, waitFor };
+export { waitFor };
 
 export async function startSimulator (args) {
   const dir = mkdtempSync(join(tmpdir(), 'valley-dash-telematics-'));
-  const port = await freePort();
+  const { child, port } = await spawnSimulator(SIMULATOR, args, join(dir, 'simulator.log'));
   const url = `http://127.0.0.1:${port}`;
-  const log = openSync(join(dir, 'simulator.log'), 'a');
-  const child = spawn('python3', [SIMULATOR, '--port', String(port), ...args], { stdio: ['ignore', log, log] });
-  closeSync(log);
   const stop = async () => {
     await stopChild(child, 5_000);
     if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await waitFor('the telematics simulator answers /health', async () => (await (await fetch(`${url}/health`)).json()).ok,
-      { timeoutMs: 30_000, everyMs: 200 });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   return { url, get: async (path) => (await fetch(`${url}${path}`)).json(), stop };
 }
 
@@ -42,16 +32,11 @@ export async function startDevNode ({ telematicsUrl, origin }) {
   const dir = mkdtempSync(join(tmpdir(), 'valley-dash-node-'));
   execFileSync(NODE_BIN, ['key', 'insert', '--chain', 'dev', '--base-path', dir, '--suri', '//Ferdie',
     '--key-type', 'orcl', '--scheme', 'sr25519'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
   const logPath = join(dir, 'node.log');
-  const log = openSync(logPath, 'a');
-  const child = spawn(NODE_BIN, [
+  const { child, port: rpcPort } = await spawnNode(NODE_BIN, [
     '--dev', '--base-path', dir, '--telematics-url', telematicsUrl,
-    '--rpc-methods', 'safe', '--rpc-cors', origin, '--rpc-port', String(rpcPort), '--port', String(p2pPort),
-    '--no-prometheus', '--no-telemetry', '--no-mdns'
-  ], { stdio: ['ignore', 'ignore', log] });
-  closeSync(log);
+    '--rpc-methods', 'safe', '--rpc-cors', origin, '--no-prometheus', '--no-telemetry', '--no-mdns'
+  ], logPath);
   let api;
   const stop = async () => {
     await api?.disconnect().catch(() => {});
@@ -59,7 +44,6 @@ export async function startDevNode ({ telematicsUrl, origin }) {
     if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPort(rpcPort, 180_000);
     const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
     api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
     await api.isReady;

@@ -16,7 +16,7 @@ import puppeteer from 'puppeteer-core';
 import { Keyring } from '@polkadot/keyring';
 import { hexToU8a, stringToU8a, u8aConcat, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, startSimulator, freePort, sendAll, waitFor } from './chain.js';
+import { startDevNode, startSimulator, sendAll, waitFor } from './chain.js';
 import { serve } from '../serve.js';
 
 const UNIT = 10n ** 12n;
@@ -44,12 +44,12 @@ before(async () => {
   k = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']
     .map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`, { name })]));
 
-  const httpPort = await freePort();
-  const origin = `http://127.0.0.1:${httpPort}`;
+  // The page's server on a port the OS picks; the node's RPC answers that origin only.
+  server = await serve(0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
   // Six cars driving (Alice … Ferdie one each), 30 times faster than real time.
   sim = await startSimulator(['--cars', '6', '--tick', '1', '--idle', '0', '--seed', '3', '--time-scale', '30']);
   node = await startDevNode({ telematicsUrl: sim.url, origin });
-  server = await serve(httpPort);
 
   // The admin (Alice) stocks a blind box, makes herself a task issuer and pays Bob 50 crystals
   // for a task; she lists her edition of the New Totem.

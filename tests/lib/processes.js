@@ -2,6 +2,8 @@
 // the polkadot.js suite (tests/polkadot-js), the dashboard's browser test (dashboard/test) and the
 // throughput harness (benchmarks/throughput). Node's standard library only: each of those has its
 // own node_modules.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,7 +28,42 @@ export async function waitFor (what, check, { timeoutMs = 60_000, everyMs = 1_00
   }
 }
 
-// A loopback TCP port nobody listens on right now.
+// Starts `command` with its output (stdout and stderr) appended to `logPath`, and resolves with
+// the child and the port it says it listens on (the first match of `listening` in its log) once
+// it says so. Processes are started on port 0 and the OS picks a port no other process holds: a
+// port looked up first and bound later can be taken in between by a test running beside.
+// Rejects after `timeoutMs`, or as soon as the child has exited.
+export async function spawnListening (command, args, logPath, listening, timeoutMs) {
+  const log = openSync(logPath, 'a');
+  const child = spawn(command, args, { stdio: ['ignore', log, log] });
+  closeSync(log);
+  try {
+    const port = await waitFor(`${command} says which port it listens on (log: ${logPath})`, () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
+      }
+      const match = listening.exec(readFileSync(logPath, 'utf8'));
+      return match && Number(match[1]);
+    }, { timeoutMs, everyMs: 200 });
+    if (child.exitCode !== null) throw new Error(`${command} exited (${child.exitCode}) (log: ${logPath})`);
+    return { child, port };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+// `valley-node` with `args` on ports the OS picks: resolves with the child and its RPC port.
+export const NODE_RPC = /Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/;
+export const spawnNode = (bin, args, logPath, timeoutMs = 180_000) =>
+  spawnListening(bin, [...args, '--rpc-port', '0', '--port', '0'], logPath, NODE_RPC, timeoutMs);
+
+// The telematics simulator (scripts/telematics-sim) with `args` on a port the OS picks.
+export const spawnSimulator = (script, args, logPath, timeoutMs = 30_000) =>
+  spawnListening('python3', [script, '--port', '0', ...args], logPath, /on http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs);
+
+// A loopback TCP port nobody listens on right now (for processes that must be told their port
+// before they start, e.g. a network's bootnode; tests running side by side use spawnListening).
 export function freePort () {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,11 +1,11 @@
 // Starts real valley-node processes for the tests and connects @polkadot/api to them.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { freePort, stopChild, waitFor, waitForPort } from '../lib/processes.js';
+import { spawnNode, spawnSimulator, stopChild, waitFor } from '../lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
@@ -14,7 +14,7 @@ const KEEP_LOGS = Boolean(process.env.KEEP_LOGS);
 // The development telematics service (docs/committed-mileage.md).
 const SIMULATOR = fileURLToPath(new URL('../../scripts/telematics-sim', import.meta.url));
 
-export { freePort, waitFor };
+export { waitFor };
 
 // Starts `valley-node` with `args`; resolves once @polkadot/api is connected and ready.
 // `options.keys`: keys put in the node's keystore before it starts, each
@@ -29,20 +29,14 @@ export async function startNode (name, args, { keys = [], chain = 'dev' } = {}) 
       '--key-type', type, '--scheme', scheme
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
   }
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
   const logPath = join(dir, 'node.log');
-  const log = openSync(logPath, 'a');
-  const child = spawn(NODE_BIN, [
-    ...args, '--base-path', dir, '--rpc-port', String(rpcPort), '--port', String(p2pPort),
-    '--no-prometheus', '--no-telemetry', '--no-mdns'
-  ], { stdio: ['ignore', 'ignore', log] });
-  closeSync(log);
+  const { child, port: rpcPort } = await spawnNode(NODE_BIN, [
+    ...args, '--base-path', dir, '--no-prometheus', '--no-telemetry', '--no-mdns'
+  ], logPath).catch((error) => { throw new Error(`${name}: the node did not come up: ${error.message}`); });
 
   let api;
   let provider;
   try {
-    await waitForPort(rpcPort, 180_000);
     provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
     api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
     await api.isReady;
@@ -66,34 +60,19 @@ export async function startNode (name, args, { keys = [], chain = 'dev' } = {}) 
   };
 }
 
-// Starts the telematics simulator (scripts/telematics-sim) on a free port with `args` (e.g.
-// ['--cars', '6']); resolves once it answers /health. `get(path)` fetches a path of its JSON API.
+// Starts the telematics simulator (scripts/telematics-sim) on a port the OS picks, with `args` (e.g.
+// ['--cars', '6']); resolves once it listens. `get(path)` fetches a path of its JSON API.
 // Its output is `simulator.log` in `dir` (kept with KEEP_LOGS=1).
 export async function startSimulator (args = []) {
   const dir = mkdtempSync(join(tmpdir(), 'valley-js-telematics-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const logPath = join(dir, 'simulator.log');
-  const log = openSync(logPath, 'a');
-  const child = spawn('python3', [SIMULATOR, '--port', String(port), ...args], { stdio: ['ignore', log, log] });
-  closeSync(log);
-  let exited = false;
-  child.once('exit', () => { exited = true; });
+  const { child, port } = await spawnSimulator(SIMULATOR, args, logPath);
+  const url = `http://127.0.0.1:${port}`;
 
   async function get (path) {
     const response = await fetch(`${url}${path}`);
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
     return response.json();
-  }
-
-  try {
-    await waitFor('the telematics simulator answers /health', async () => {
-      if (exited) throw new Error(`it exited (log: ${logPath})`);
-      return (await get('/health')).ok;
-    }, { timeoutMs: 30_000, everyMs: 200 });
-  } catch (error) {
-    await stopChild(child);
-    throw error;
   }
 
   return {
