@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { spawnNode, spawnSimulator, stopChild, waitFor } from '../../tests/lib/processes.js';
+import { spawnNode, spawnSimulator, stopChild, waitFor, within } from '../../tests/lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
@@ -37,16 +37,15 @@ export async function startDevNode ({ telematicsUrl, origin }) {
     '--dev', '--base-path', dir, '--telematics-url', telematicsUrl,
     '--rpc-methods', 'safe', '--rpc-cors', origin, '--no-prometheus', '--no-telemetry', '--no-mdns'
   ], logPath);
-  let api;
+  let provider;
   const stop = async () => {
-    await api?.disconnect().catch(() => {});
+    await provider?.disconnect().catch(() => {});
     await stopChild(child);
     if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
-    api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
-    await api.isReady;
+    provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
+    const api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false }), 120_000);
     return { api, provider, rpcUrl: `ws://127.0.0.1:${rpcPort}`, log: logPath, stop };
   } catch (error) {
     await stop();

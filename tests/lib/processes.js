@@ -28,6 +28,25 @@ export async function waitFor (what, check, { timeoutMs = 60_000, everyMs = 1_00
   }
 }
 
+// What spawnListening started and is still running is killed when this process exits, also when
+// it is interrupted or terminated (a cancelled run, a test file that timed out): no node outlives
+// the test that started it, even one whose start never finished.
+const running = new Set();
+process.on('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  // Exits as the default action would, unless the program handles the signal itself.
+  process.on(signal, () => { if (process.listenerCount(signal) === 1) process.exit(130); });
+}
+
+// Resolves with `promise`'s value, or rejects with `what` once `timeoutMs` passed.
+export function within (what, promise, timeoutMs) {
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 // Starts `command` with its output (stdout and stderr) appended to `logPath`, and resolves with
 // the child and the port it says it listens on (the first match of `listening` in its log) once
 // it says so. Processes are started on port 0 and the OS picks a port no other process holds: a
@@ -37,6 +56,8 @@ export async function spawnListening (command, args, logPath, listening, timeout
   const log = openSync(logPath, 'a');
   const child = spawn(command, args, { stdio: ['ignore', log, log] });
   closeSync(log);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   try {
     const port = await waitFor(`${command} says which port it listens on (log: ${logPath})`, () => {
       if (child.exitCode !== null || child.signalCode !== null) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { spawnNode, spawnSimulator, stopChild, waitFor } from '../lib/processes.js';
+import { spawnNode, spawnSimulator, stopChild, waitFor, within } from '../lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
@@ -38,10 +38,9 @@ export async function startNode (name, args, { keys = [], chain = 'dev' } = {}) 
   let provider;
   try {
     provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
-    api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
-    await api.isReady;
+    api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false }), 120_000);
   } catch (error) {
-    await api?.disconnect();
+    await provider?.disconnect().catch(() => {});
     await stopChild(child);
     throw new Error(`${name}: the node did not come up (log: ${logPath}): ${error.message}`);
   }
