@@ -65,7 +65,11 @@ impl<T: Config> Pallet<T> {
 		None
 	}
 
-	pub(crate) fn do_redeem(who: T::AccountId, id: ItemId) -> Result<OrderId, DispatchError> {
+	/// Opens an order of item `id` for `who`; returns it and how the item was delivered.
+	pub(crate) fn do_redeem(
+		who: T::AccountId,
+		id: ItemId,
+	) -> Result<(OrderId, Delivery), DispatchError> {
 		let mut item = Items::<T>::get(id).ok_or(Error::<T>::UnknownItem)?;
 		if let Some(refusal) = Self::refusal(&who, &item, id) {
 			return Err(refusal.into());
@@ -108,7 +112,7 @@ impl<T: Config> Pallet<T> {
 				Self::do_fulfil(order, record)?;
 			},
 		}
-		Ok(order)
+		Ok((order, item.spec.delivery))
 	}
 
 	/// Burns an unfinished order's held Stones and marks it fulfilled.
