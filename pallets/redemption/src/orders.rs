@@ -96,7 +96,8 @@ impl<T: Config> Pallet<T> {
 		Redeemed::<T>::mutate(&who, id, |n| *n = n.saturating_add(1));
 		OrdersOf::<T>::insert(&who, order, ());
 		Self::deposit_event(Event::Redeemed { order, item: id, who: who.clone(), price });
-		match item.spec.delivery {
+		let delivery = item.spec.delivery;
+		match delivery {
 			Delivery::Desk => {
 				ExpiringAt::<T>::try_mutate(expires_at, |ids| ids.try_push(order))
 					.map_err(|_| Error::<T>::BlockFull)?;
@@ -112,7 +113,7 @@ impl<T: Config> Pallet<T> {
 				Self::do_fulfil(order, record)?;
 			},
 		}
-		Ok((order, item.spec.delivery))
+		Ok((order, delivery))
 	}
 
 	/// Burns an unfinished order's held Stones and marks it fulfilled.
