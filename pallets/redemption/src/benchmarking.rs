@@ -64,7 +64,7 @@ fn open_order<T: Config>(i: u32) -> OrderId {
 		ITEM,
 		ItemSpec { stock: i + 1, per_account: 0, ..item_spec::<T>(Delivery::Desk) },
 	);
-	Pallet::<T>::do_redeem(owner::<T>(i), ITEM).expect("an eligible owner")
+	Pallet::<T>::do_redeem(owner::<T>(i), ITEM).expect("an eligible owner").0
 }
 
 #[benchmarks]

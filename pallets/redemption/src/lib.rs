@@ -309,12 +309,18 @@ pub mod pallet {
 		}
 
 		/// Redeems an item: holds its price and opens an order for the desk, or, for a digital
-		/// collectible, hands over an edition and burns the price at once.
+		/// collectible, hands over an edition and burns the price at once. Charged the larger
+		/// case up front; a desk item is refunded the difference.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::redeem_desk().max(T::WeightInfo::redeem_collectible()))]
-		pub fn redeem(origin: OriginFor<T>, item: ItemId) -> DispatchResult {
+		pub fn redeem(origin: OriginFor<T>, item: ItemId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_redeem(who, item).map(|_| ())
+			let (_, delivery) = Self::do_redeem(who, item)?;
+			let used = match delivery {
+				Delivery::Desk => T::WeightInfo::redeem_desk(),
+				Delivery::Collectible { .. } => T::WeightInfo::redeem_collectible(),
+			};
+			Ok(Some(used).into())
 		}
 
 		/// Cancels an order the desk has not accepted: its Stones are released. The owner only.

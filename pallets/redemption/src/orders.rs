@@ -65,7 +65,11 @@ impl<T: Config> Pallet<T> {
 		None
 	}
 
-	pub(crate) fn do_redeem(who: T::AccountId, id: ItemId) -> Result<OrderId, DispatchError> {
+	/// Opens an order of item `id` for `who`; returns it and how the item was delivered.
+	pub(crate) fn do_redeem(
+		who: T::AccountId,
+		id: ItemId,
+	) -> Result<(OrderId, Delivery), DispatchError> {
 		let mut item = Items::<T>::get(id).ok_or(Error::<T>::UnknownItem)?;
 		if let Some(refusal) = Self::refusal(&who, &item, id) {
 			return Err(refusal.into());
@@ -92,7 +96,8 @@ impl<T: Config> Pallet<T> {
 		Redeemed::<T>::mutate(&who, id, |n| *n = n.saturating_add(1));
 		OrdersOf::<T>::insert(&who, order, ());
 		Self::deposit_event(Event::Redeemed { order, item: id, who: who.clone(), price });
-		match item.spec.delivery {
+		let delivery = item.spec.delivery;
+		match delivery {
 			Delivery::Desk => {
 				ExpiringAt::<T>::try_mutate(expires_at, |ids| ids.try_push(order))
 					.map_err(|_| Error::<T>::BlockFull)?;
@@ -108,7 +113,7 @@ impl<T: Config> Pallet<T> {
 				Self::do_fulfil(order, record)?;
 			},
 		}
-		Ok(order)
+		Ok((order, delivery))
 	}
 
 	/// Burns an unfinished order's held Stones and marks it fulfilled.

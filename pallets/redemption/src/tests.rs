@@ -3,7 +3,7 @@
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::DispatchError;
 
-use crate::{mock::*, pallet::*, types::*, DAY_MS};
+use crate::{mock::*, pallet::*, types::*, WeightInfo, DAY_MS};
 
 /// ALICE owns a vehicle registered 100 days ago.
 fn eligible() {
@@ -88,7 +88,9 @@ mod redeeming {
 		ExtBuilder.build_and_execute(|| {
 			eligible();
 			let price = 6_800 * STONE;
-			assert_ok!(Redemption::redeem(RuntimeOrigin::signed(ALICE), PACKAGE));
+			let info = Redemption::redeem(RuntimeOrigin::signed(ALICE), PACKAGE).unwrap();
+			// Charged the desk case, not the larger collectible one.
+			assert_eq!(info.actual_weight, Some(<Test as Config>::WeightInfo::redeem_desk()));
 			let order = 0;
 			assert_eq!(held(ALICE), price);
 			assert_eq!(free(ALICE), ENDOWMENT - price);
@@ -176,7 +178,11 @@ mod redeeming {
 	fn a_digital_collectible_is_handed_over_and_paid_in_the_same_call() {
 		ExtBuilder.build_and_execute(|| {
 			eligible();
-			assert_ok!(Redemption::redeem(RuntimeOrigin::signed(ALICE), TOTEM));
+			let info = Redemption::redeem(RuntimeOrigin::signed(ALICE), TOTEM).unwrap();
+			assert_eq!(
+				info.actual_weight,
+				Some(<Test as Config>::WeightInfo::redeem_collectible())
+			);
 			let order = 0;
 			assert_eq!(edition_owner(ARTWORK, 0), Some(ALICE));
 			assert_eq!(state(order), OrderState::Fulfilled);
