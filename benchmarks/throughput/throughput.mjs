@@ -374,17 +374,29 @@ async function analyseBlocks (api, provider, from, to, maxWeight, maxLength) {
     const at = await api.at(hash);
     const [weight, events, ts] = await Promise.all([at.query.system.blockWeight(), at.query.system.events(), at.query.timestamp.now()]);
     const ok = new Set();
+    const errors = new Map(); // extrinsic index -> its dispatch error by name
     const counts = {};
     let cars = 0; let batchesCommitted = 0;
     for (const { phase, event } of events) {
       if (phase.isApplyExtrinsic && api.events.system.ExtrinsicSuccess.is(event)) ok.add(phase.asApplyExtrinsic.toNumber());
+      if (phase.isApplyExtrinsic && api.events.system.ExtrinsicFailed.is(event)) {
+        const error = event.data.dispatchError;
+        const meta = error.isModule ? api.registry.findMetaError(error.asModule) : null;
+        errors.set(phase.asApplyExtrinsic.toNumber(), meta ? `${meta.section}.${meta.name}` : error.type);
+      }
       if (api.events.mileage.BatchCommitted.is(event)) { cars += Number(event.data.commitment.count.toBigInt()); batchesCommitted++; }
     }
     xts.forEach((hex, i) => {
       const x = api.createType('Extrinsic', hex);
       const key = `${x.method.section}.${x.method.method}`;
-      const c = counts[key] ??= { ok: 0, failed: 0 };
-      if (ok.has(i)) c.ok++; else c.failed++;
+      const c = counts[key] ??= { ok: 0, failed: 0, errors: {} };
+      if (ok.has(i)) {
+        c.ok++;
+      } else {
+        c.failed++;
+        const name = errors.get(i) ?? 'no ExtrinsicFailed event';
+        c.errors[name] = (c.errors[name] ?? 0) + 1;
+      }
     });
     const w = ['normal', 'operational', 'mandatory'].reduce((s, k) => s + weight[k].refTime.toBigInt(), 0n);
     blocks.push({ number: n, hash: hash.toHex(), timestamp: ts.toNumber(), weightPct: Number(w * 10000n / maxWeight) / 100, lengthPct: length / maxLength * 100, counts, cars, batchesCommitted, extrinsics: xts.length });
@@ -586,6 +598,12 @@ async function runNetwork (network) {
         const n = included(key);
         row.tps = round(n / spanS, 1);
         extra.included = n; extra.failed_in_blocks = failedIn(key);
+        // Failed in their blocks, by the chain's named error.
+        const byError = {};
+        for (const b of blocks) {
+          for (const [name, k] of Object.entries(b.counts[key]?.errors ?? {})) byError[name] = (byError[name] ?? 0) + k;
+        }
+        if (Object.keys(byError).length) extra.failed_by_error = byError;
         extra.submitted = result.records.length; extra.refused_by_pool = result.refused;
         if (result.lastError) extra.last_refusal = result.lastError.slice(0, 200);
         extra.offered_rate = floodArgs.rate === Infinity ? 'flood' : round(floodArgs.rate, 1);

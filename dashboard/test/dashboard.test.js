@@ -27,6 +27,8 @@ const TASK = 1;
 const BADGE = 4; // the Founders' Badge: eligibility Anyone, handed over on chain
 const PACKAGE = 1; // the NOA package: owners of a car registered 90 days or more
 const TOTEM = 0; // "IM Crossing: The New Totem", Alice's
+const PIECE_BOX = 8; // one prize: ten Stone pieces, what makes a Stone
+const STICKERS = 6; // a desk item anyone may redeem, listed by the admin below
 
 let sim;
 let node;
@@ -59,6 +61,11 @@ before(async () => {
     sudo(api.tx.crystals.addIssuer(k.alice.address)),
     sudo(api.tx.crystals.setTaskKind(TASK, { name: 'sharing ideas', crystals: 50, egg: null, limit: 3, period: 100 })),
     sudo(api.tx.crystals.setBoxKind(BOX, 'Energy Cube', 20, [{ prize: { Pieces: 5 }, stock: 3 }, { prize: 'Nothing', stock: 1 }])),
+    sudo(api.tx.crystals.setBoxKind(PIECE_BOX, 'Piece box', 20, [{ prize: { Pieces: 10 }, stock: 1 }])),
+    sudo(api.tx.redemption.setItem(STICKERS, {
+      name: 'Valley sticker pack', category: 'LimitedEdition', price: UNIT, cash: null, stock: 10, perAccount: 0,
+      startsMs: 0, endsMs: null, eligibility: 'Anyone', delivery: 'Desk'
+    })),
     [api.tx.crystals.award(k.bob.address, TASK, blake2AsHex('idea #1')), k.alice],
     // While Stone transfers are closed, proceeds go to a charity or approved artists: 30 % to
     // Green Roads, the rest to the artwork's artist (Alice, approved).
@@ -362,6 +369,78 @@ test('Bob checks his car\'s share: the page shows what the operator\'s node and 
     assert.equal(total, inFlight.commitment.unwrap()[1].toBigInt(), 'the total is the committed root\'s');
   }
   assert.ok(Math.abs(share - Number(weight * 1_000_000_000n / total)) <= 1, 'the share is the weight over the total');
+});
+
+// The block an activity entry says its transaction is in, and that block's events.
+async function eventsOf (entryText) {
+  const block = Number(/in block #([\d,]+)/.exec(entryText)[1].replace(/,/g, ''));
+  const { api } = node;
+  return (await (await api.at(await api.rpc.chain.getBlockHash(block))).query.system.events()).map(({ event }) => event);
+}
+
+test('Bob combines the pieces he won into a Stone, cancels an order the desk has not accepted and passes his car on to Charlie', async () => {
+  const { api } = node;
+  const holdings = () => api.call.crystalsApi.holdings(k.bob.address);
+
+  // The piece box's one prize: ten pieces, drawn in the block after the opening.
+  await click(`[data-action=open-box][data-kind="${PIECE_BOX}"]`);
+  await entry('open-box', ['inblock', 'finalized']);
+  await waitFor('the piece box drawn', () => page.evaluate(() =>
+    document.querySelector('#log li[data-action="open-box"]')?.dataset.outcome === 'drawn'), { timeoutMs: 60_000, everyMs: 300 });
+  const pieces = (await holdings()).pieces.toNumber();
+  const perStone = (await api.call.crystalsApi.piecesPerStone()).toNumber();
+  assert.ok(pieces >= perStone, `Bob holds ${pieces} pieces, ${perStone} make a Stone`);
+  await agree('Stone pieces before combining', () => value('#crystals [data-field=pieces]'), async () => String(pieces));
+  assert.equal(await page.$eval('[data-action=combine]', (el) => el.disabled), false, 'the page offers to combine them');
+  await click('[data-action=combine]');
+  const combinedEntry = await entry('combine', ['inblock', 'finalized']);
+  const combined = (await eventsOf(combinedEntry.text)).find((event) =>
+    api.events.crystals.PiecesCombined.is(event) && event.data.who.toString() === k.bob.address);
+  assert.ok(combined, `PiecesCombined for Bob in the block the page names: ${combinedEntry.text}`);
+  const stones = Math.floor(pieces / perStone);
+  assert.equal(combined.data.pieces.toNumber(), stones * perStone);
+  assert.equal(combined.data.stones.toBigInt(), BigInt(stones) * UNIT);
+  assert.ok(combinedEntry.text.includes(`${stones * perStone} pieces became ${stones} STONE`), `the page says: ${combinedEntry.text}`);
+  await agree('Stone pieces after combining', () => value('#crystals [data-field=pieces]'),
+    async () => (await holdings()).pieces.toString());
+  assert.equal((await holdings()).pieces.toNumber(), pieces % perStone);
+
+  // An order for the service desk, cancelled before the desk accepts it: the Stones come back.
+  await click(`[data-action=redeem][data-item="${STICKERS}"]`);
+  const placed = await entry('redeem', ['inblock', 'finalized']);
+  const order = Number(placed.order);
+  const stateOf = async () => (await api.call.redemptionApi.ordersOf(k.bob.address)).find(([id]) => id.toNumber() === order)[1].state.type;
+  assert.equal(await stateOf(), 'Open');
+  await agree('the open order and its Cancel button', () => page.$$eval(`#orders tr[data-order="${order}"] [data-action=cancel]`, (els) => els.length),
+    async () => 1);
+  const heldBefore = BigInt(await bobHeld());
+  await click(`[data-action=cancel][data-order="${order}"]`);
+  const cancelledEntry = await entry('cancel', ['inblock', 'finalized']);
+  const cancelled = (await eventsOf(cancelledEntry.text)).find((event) =>
+    api.events.redemption.OrderCancelled.is(event) && event.data.order.toNumber() === order);
+  assert.ok(cancelled, `OrderCancelled in the block the page names: ${cancelledEntry.text}`);
+  assert.equal(cancelled.data.refunded.toBigInt(), UNIT);
+  assert.equal(BigInt(await bobHeld()), heldBefore - UNIT, 'the held price is released');
+  await agree('the order\'s state', () => value(`#orders tr[data-order="${order}"] [data-field=state]`), stateOf);
+  assert.equal(await value(`#orders tr[data-order="${order}"] [data-field=state]`), 'Cancelled');
+
+  // Bob sells his car to Charlie: later wins are Charlie's.
+  const [car] = await page.$$eval('#cars tr[data-vehicle]', (rows) => rows.map((r) => r.dataset.vehicle));
+  assert.ok(car, 'Bob has a car');
+  await type(`input[data-input="pass-${car}"]`, 'not an address');
+  await click(`[data-action=pass-on][data-vehicle="${car}"]`);
+  const refused = await entry('pass-on', ['error']);
+  assert.ok(refused.text.includes('"not an address" is not an account address'), `refused in words: ${refused.text}`);
+  await type(`input[data-input="pass-${car}"]`, k.charlie.address);
+  await click(`[data-action=pass-on][data-vehicle="${car}"]`);
+  const passed = await entry('pass-on', ['inblock', 'finalized']);
+  const transferred = (await eventsOf(passed.text)).find((event) => api.events.mileage.VehicleTransferred.is(event));
+  assert.ok(transferred, `VehicleTransferred in the block the page names: ${passed.text}`);
+  assert.equal(transferred.data.vehicle.toHex(), car);
+  assert.equal(transferred.data.to.toString(), k.charlie.address);
+  assert.equal((await api.call.mileageApi.vehicle(car)).unwrap().owner.toString(), k.charlie.address);
+  await agree('Bob\'s cars after the sale', () => page.$$eval('#cars tr[data-vehicle]', (rows) => rows.map((r) => r.dataset.vehicle)),
+    async () => (await api.query.mileage.vehiclesOf.keys(k.bob.address)).map(({ args }) => args[1].toHex()));
 });
 
 test('on a phone-sized screen the page is one column', async () => {
