@@ -604,6 +604,8 @@ async function runNetwork (network) {
           for (const [name, k] of Object.entries(b.counts[key]?.errors ?? {})) byError[name] = (byError[name] ?? 0) + k;
         }
         if (Object.keys(byError).length) extra.failed_by_error = byError;
+        // Per block of the phase: included / failed in it.
+        extra.per_block = blocks.map((b) => `${b.counts[key]?.ok ?? 0}/${b.counts[key]?.failed ?? 0}`).join(' ');
         extra.submitted = result.records.length; extra.refused_by_pool = result.refused;
         if (result.lastError) extra.last_refusal = result.lastError.slice(0, 200);
         extra.offered_rate = floodArgs.rate === Infinity ? 'flood' : round(floodArgs.rate, 1);

@@ -79,7 +79,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -147,6 +147,8 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
+	// A box opening beyond its block's room waits in the pool for the next block.
+	pallet_crystals::CheckOpeningRoom<Runtime>,
 	// Calls marked `#[pallet::feeless_if]` pay nothing when their condition holds.
 	pallet_skip_feeless_payment::SkipCheckIfFeeless<
 		Runtime,

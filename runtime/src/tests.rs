@@ -848,6 +848,72 @@ fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones
 	});
 }
 
+/// A block whose openings are full leaves the next opening out (`ExhaustsResources`: the block
+/// builder keeps it in the pool, as it does a transaction beyond the block's weight) instead of
+/// including it to fail with `BlockFull` at its signer's cost; the next block takes it.
+#[test]
+fn an_opening_beyond_a_full_block_waits_for_the_next_block_at_no_cost() {
+	use crate::transactions::{signed, SigningContext};
+	use pallet_crystals::{Name, Prize, PrizeSlot, TaskKind};
+	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
+		let t0 = 1_800_000_000_000u64;
+		run_block(1, t0);
+		let root = RuntimeOrigin::root();
+		let issuer = Sr25519Keyring::Alice.to_account_id();
+		let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
+		assert_ok!(Crystals::add_issuer(root.clone(), issuer.clone()));
+		assert_ok!(Crystals::set_box_kind(
+			root.clone(),
+			1,
+			name("Blind box"),
+			Some(10),
+			vec![PrizeSlot { prize: Prize::Pieces(1), stock: 1_000 }].try_into().unwrap()
+		));
+		assert_ok!(Crystals::set_task_kind(
+			root,
+			1,
+			TaskKind { name: name("Posting"), crystals: 10, egg: None, limit: 1, period: DAYS }
+		));
+		let award = |who: &AccountId, reference: u8| {
+			assert_ok!(Crystals::award(
+				RuntimeOrigin::signed(issuer.clone()),
+				who.clone(),
+				1,
+				[reference; 32]
+			));
+		};
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		award(&bob, 0);
+		// The block's room taken by others.
+		let room: u32 = <<Runtime as pallet_crystals::Config>::MaxOpensPerBlock as frame_support::traits::Get<u32>>::get();
+		for i in 1..=room {
+			let who = AccountId::new([i as u8; 32]);
+			award(&who, i as u8);
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), 1));
+		}
+		let genesis = System::block_hash(0);
+		let context = SigningContext { genesis_hash: genesis, best_hash: genesis, best_number: 0 };
+		let open = signed(
+			RuntimeCall::Crystals(pallet_crystals::Call::open_box { kind: 1 }),
+			&Sr25519Keyring::Bob.pair(),
+			0,
+			&context,
+		);
+		let balance = Balances::balance(&bob);
+		assert_eq!(
+			Executive::apply_extrinsic(open.clone()),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+		);
+		assert_eq!((Balances::balance(&bob), System::account_nonce(&bob)), (balance, 0));
+		assert_eq!(Crystals::holdings(bob.clone()).crystals, 10);
+		// The next block has room.
+		run_block(2, t0 + 6_000);
+		assert_ok!(Executive::apply_extrinsic(open).expect("valid in the next block"));
+		assert_eq!((System::account_nonce(&bob), Crystals::holdings(bob).crystals), (1, 0));
+	});
+}
+
 /// A block that draws a mining batch's points and box openings and carries a stranger's
 /// transaction: the draws and the box's payout are the block's own events (its finalization),
 /// never listed under the transaction, as polkadot.js shows them.

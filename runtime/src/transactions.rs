@@ -45,6 +45,7 @@ pub fn signed(
 			(),
 			(),
 			(),
+			(),
 		),
 	);
 	let signature = payload.using_encoded(|payload| sender.sign(payload));

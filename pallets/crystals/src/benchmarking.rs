@@ -234,5 +234,18 @@ mod benchmarks {
 		}
 	}
 
+	/// `CheckOpeningRoom` on a box opening, with an opening waiting to be drawn: its work is
+	/// `has_room`'s three reads, whatever the answer.
+	#[benchmark]
+	fn check_opening_room() {
+		waiting_openings::<T>(1);
+		let room;
+		#[block]
+		{
+			room = Pallet::<T>::has_room();
+		}
+		assert!(room);
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);
 }

@@ -40,13 +40,17 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NothingToWin
 		);
 		// Last: the only failure that goes away by itself, in the next block.
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(
-			Self::opens_in(now) < T::MaxOpensPerBlock::get()
-				&& Self::waiting_count() < u64::from(Self::max_waiting()),
-			Error::<T>::BlockFull
-		);
+		ensure!(Self::has_room(), Error::<T>::BlockFull);
 		Ok((paid, owns_vehicle))
+	}
+
+	/// Whether this block can take another opening: fewer than `MaxOpensPerBlock` requested in
+	/// it and fewer than `max_waiting` waiting to be drawn. (`CheckOpeningRoom` keeps an opening
+	/// out of a block without room; the call's own check is for openings dispatched otherwise.)
+	pub fn has_room() -> bool {
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::opens_in(now) < T::MaxOpensPerBlock::get() &&
+			Self::waiting_count() < u64::from(Self::max_waiting())
 	}
 
 	/// `open_box` is free exactly when it will succeed.

@@ -123,6 +123,7 @@ mod admin;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod boxes;
+mod extension;
 mod holdings;
 #[cfg(any(feature = "std", feature = "try-runtime"))]
 mod invariants;
@@ -136,6 +137,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use extension::CheckOpeningRoom;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;

@@ -622,6 +622,78 @@ mod opening {
 		});
 	}
 
+	/// `CheckOpeningRoom`: while a block is built, an opening beyond its room is
+	/// `ExhaustsResources` (the builder leaves it in the pool for the next block; nobody pays for
+	/// a failed opening); other calls, and openings in the pool, are never refused for room.
+	#[test]
+	fn an_opening_beyond_the_blocks_room_waits_in_the_pool_instead_of_failing() {
+		use frame_support::dispatch::GetDispatchInfo;
+		use sp_runtime::{
+			traits::DispatchTransaction,
+			transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+		};
+		let check = |who: AccountId, call: RuntimeCall, source| {
+			let info = call.get_dispatch_info();
+			CheckOpeningRoom::<Test>::new()
+				.validate_only(RuntimeOrigin::signed(who), &call, &info, 0, source, 0)
+				.map(|_| ())
+		};
+		let open = || RuntimeCall::Crystals(crate::Call::open_box { kind: BLIND });
+		let other = || RuntimeCall::Crystals(crate::Call::combine_pieces {});
+		ExtBuilder.build_and_execute(|| {
+			setup();
+			assert_ok!(set_box(BLIND, Some(PRICE), &[(Prize::Nothing, 1_000)]));
+			give_crystals(ALICE, PRICE);
+			for who in 100..100 + u64::from(MAX_OPENS) {
+				assert_ok!(check(ALICE, open(), TransactionSource::InBlock));
+				give_crystals(who, PRICE);
+				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+			}
+			let exhausted = Err(TransactionValidityError::Invalid(
+				InvalidTransaction::ExhaustsResources,
+			));
+			assert_eq!(check(ALICE, open(), TransactionSource::InBlock), exhausted);
+			assert_eq!(check(ALICE, open(), TransactionSource::External), exhausted);
+			assert_ok!(check(ALICE, other(), TransactionSource::InBlock));
+			// Its weight is charged on openings only.
+			assert_eq!(
+				<CheckOpeningRoom<Test> as sp_runtime::traits::TransactionExtension<RuntimeCall>>::weight(
+					&CheckOpeningRoom::new(),
+					&open()
+				),
+				<() as WeightInfo>::check_opening_room()
+			);
+			assert_eq!(
+				<CheckOpeningRoom<Test> as sp_runtime::traits::TransactionExtension<RuntimeCall>>::weight(
+					&CheckOpeningRoom::new(),
+					&other()
+				),
+				frame_support::weights::Weight::zero()
+			);
+			// The next block has room: the waiting opening goes in.
+			next_block();
+			assert_ok!(check(ALICE, open(), TransactionSource::InBlock));
+			assert_ok!(Crystals::open_box(RuntimeOrigin::signed(ALICE), BLIND));
+			// Block 3's randomness missing, the openings of blocks 2 and 3 both wait in block 4:
+			// no room there either, though block 4 has taken none.
+			TestBeacon::miss(3);
+			let open_many = |first: AccountId, count: u32| {
+				for who in first..first + u64::from(count) {
+					give_crystals(who, PRICE);
+					assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
+				}
+			};
+			open_many(300, MAX_OPENS - 1);
+			next_block();
+			open_many(500, MAX_OPENS);
+			next_block();
+			assert_eq!((System::block_number(), Pallet::<Test>::opens_in(4)), (4, 0));
+			assert_eq!(Pallet::<Test>::waiting_count(), u64::from(2 * MAX_OPENS));
+			give_crystals(BOB, PRICE);
+			assert_eq!(check(BOB, open(), TransactionSource::InBlock), exhausted);
+		});
+	}
+
 	#[test]
 	fn the_admin_cannot_change_a_box_kind_while_openings_of_it_wait() {
 		ExtBuilder.build_and_execute(|| {

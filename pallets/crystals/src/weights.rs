@@ -17,6 +17,8 @@ pub trait WeightInfo {
 	fn combine_pieces() -> Weight;
 	/// `on_initialize` counting `n` waiting openings and `on_finalize` drawing them.
 	fn draw_openings(n: u32) -> Weight;
+	/// The transaction extension `CheckOpeningRoom` on a box opening.
+	fn check_opening_room() -> Weight;
 }
 
 /// Estimates: 20 to 40 µs per call plus its storage accesses; 60 µs per opening drawn.
@@ -66,5 +68,8 @@ impl WeightInfo for () {
 					.saturating_add(RocksDbWeight::get().reads_writes(10, 9))
 					.saturating_mul(n.into()),
 			)
+	}
+	fn check_opening_room() -> Weight {
+		Weight::from_parts(5_000_000, 1_500).saturating_add(RocksDbWeight::get().reads(3))
 	}
 }

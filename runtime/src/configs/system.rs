@@ -104,6 +104,7 @@ pub fn tx_extension(era: sp_runtime::generic::Era, nonce: Nonce) -> TxExtension 
 		frame_system::CheckEra::<Runtime>::from(era),
 		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_crystals::CheckOpeningRoom::<Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)
