@@ -54,8 +54,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3513`
-		// Minimum execution time: 7_852_000 picoseconds.
-		Weight::from_parts(8_553_000, 0)
+		// Minimum execution time: 8_302_000 picoseconds.
+		Weight::from_parts(8_913_000, 0)
 			.saturating_add(Weight::from_parts(0, 3513))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -66,8 +66,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `116`
 		//  Estimated: `3513`
-		// Minimum execution time: 8_203_000 picoseconds.
-		Weight::from_parts(9_053_000, 0)
+		// Minimum execution time: 8_763_000 picoseconds.
+		Weight::from_parts(9_364_000, 0)
 			.saturating_add(Weight::from_parts(0, 3513))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `144`
 		//  Estimated: `3519`
-		// Minimum execution time: 8_663_000 picoseconds.
-		Weight::from_parts(9_564_000, 0)
+		// Minimum execution time: 9_073_000 picoseconds.
+		Weight::from_parts(9_844_000, 0)
 			.saturating_add(Weight::from_parts(0, 3519))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -92,8 +92,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `129`
 		//  Estimated: `3531`
-		// Minimum execution time: 8_232_000 picoseconds.
-		Weight::from_parts(8_893_000, 0)
+		// Minimum execution time: 8_282_000 picoseconds.
+		Weight::from_parts(8_973_000, 0)
 			.saturating_add(Weight::from_parts(0, 3531))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -117,11 +117,11 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `597`
 		//  Estimated: `3814`
-		// Minimum execution time: 20_490_000 picoseconds.
-		Weight::from_parts(21_706_813, 0)
+		// Minimum execution time: 20_711_000 picoseconds.
+		Weight::from_parts(22_090_548, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
-			// Standard Error: 234
-			.saturating_add(Weight::from_parts(24_673, 0).saturating_mul(p.into()))
+			// Standard Error: 270
+			.saturating_add(Weight::from_parts(22_298, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `593`
 		//  Estimated: `3814`
-		// Minimum execution time: 16_254_000 picoseconds.
-		Weight::from_parts(17_656_000, 0)
+		// Minimum execution time: 16_695_000 picoseconds.
+		Weight::from_parts(18_247_000, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -169,8 +169,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `450`
 		//  Estimated: `3658`
-		// Minimum execution time: 33_279_000 picoseconds.
-		Weight::from_parts(35_713_000, 0)
+		// Minimum execution time: 35_322_000 picoseconds.
+		Weight::from_parts(37_126_000, 0)
 			.saturating_add(Weight::from_parts(0, 3658))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -199,8 +199,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1053`
 		//  Estimated: `3814`
-		// Minimum execution time: 34_422_000 picoseconds.
-		Weight::from_parts(36_445_000, 0)
+		// Minimum execution time: 34_802_000 picoseconds.
+		Weight::from_parts(37_186_000, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -223,8 +223,8 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `535`
 		//  Estimated: `3658`
-		// Minimum execution time: 41_291_000 picoseconds.
-		Weight::from_parts(44_296_000, 0)
+		// Minimum execution time: 42_994_000 picoseconds.
+		Weight::from_parts(45_168_000, 0)
 			.saturating_add(Weight::from_parts(0, 3658))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -263,18 +263,29 @@ impl<T: frame_system::Config> pallet_crystals::WeightInfo for WeightInfo<T> {
 		//  Measured:  `916 + n * (235 ±0)`
 		//  Estimated: `3814 + n * (2668 ±0)`
 		// Minimum execution time: 5_077_000 picoseconds.
-		Weight::from_parts(13_494_115, 0)
+		Weight::from_parts(13_979_983, 0)
 			.saturating_add(Weight::from_parts(0, 3814))
-			// Standard Error: 38_513
-			.saturating_add(Weight::from_parts(41_925_510, 0).saturating_mul(n.into()))
+			// Standard Error: 37_762
+			.saturating_add(Weight::from_parts(43_325_874, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2668).saturating_mul(n.into()))
 	}
-	/// Written by hand until `scripts/bench` measures it.
+	/// Storage: `Crystals::LatestBlockOpens` (r:1 w:0)
+	/// Proof: `Crystals::LatestBlockOpens` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Crystals::NextRequest` (r:1 w:0)
+	/// Proof: `Crystals::NextRequest` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Crystals::QueueHead` (r:1 w:0)
+	/// Proof: `Crystals::QueueHead` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn check_opening_room() -> Weight {
-		Weight::from_parts(5_000_000, 0).saturating_add(T::DbWeight::get().reads(3))
+		// Proof Size summary in bytes:
+		//  Measured:  `334`
+		//  Estimated: `1493`
+		// Minimum execution time: 7_251_000 picoseconds.
+		Weight::from_parts(7_851_000, 0)
+			.saturating_add(Weight::from_parts(0, 1493))
+			.saturating_add(T::DbWeight::get().reads(3))
 	}
 }
