@@ -9,6 +9,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { SIGNED_EXTENSIONS } from '../../dashboard/src/extensions.js';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { freePort, sleep, waitForPort } from '../../tests/lib/processes.js';
@@ -138,7 +139,7 @@ let stopping = false;
 async function connectApi (port, child) {
   await waitForPort(port, 180_000, child);
   const provider = new WsProvider(`ws://127.0.0.1:${port}`, 500);
-  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
+  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false, signedExtensions: SIGNED_EXTENSIONS });
   await api.isReady;
   return api;
 }

@@ -7,6 +7,7 @@ import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { stone, amountOnly, setSymbol, tokenSymbol, parseStone, percent, count, when, inDuration, short, esc, words } from './format.js';
 import { send } from './tx.js';
+import { SIGNED_EXTENSIONS } from './extensions.js';
 
 const params = new URLSearchParams(location.search);
 const RPC = params.get('rpc') || 'ws://127.0.0.1:9944';
@@ -571,7 +572,7 @@ async function start () {
       refresh();
     });
   }
-  state.api = await ApiPromise.create({ provider: state.provider, noInitWarn: true });
+  state.api = await ApiPromise.create({ provider: state.provider, noInitWarn: true, signedExtensions: SIGNED_EXTENSIONS });
   setSymbol(state.api.registry.chainTokens[0]);
   document.body.dataset.ready = 'true';
   await state.api.rpc.chain.subscribeFinalizedHeads((header) => { state.finalized = header.number.toNumber(); showConnection(); });

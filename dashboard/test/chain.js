@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { SIGNED_EXTENSIONS } from '../src/extensions.js';
 import { spawnNode, spawnSimulator, stopChild, waitFor, within } from '../../tests/lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
@@ -45,7 +46,7 @@ export async function startDevNode ({ telematicsUrl, origin }) {
   };
   try {
     provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
-    const api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false }), 120_000);
+    const api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false, signedExtensions: SIGNED_EXTENSIONS }), 120_000);
     return { api, provider, rpcUrl: `ws://127.0.0.1:${rpcPort}`, log: logPath, stop };
   } catch (error) {
     await stop();

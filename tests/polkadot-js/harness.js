@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { SIGNED_EXTENSIONS } from '../../dashboard/src/extensions.js';
 import { spawnNode, spawnSimulator, stopChild, waitFor, within } from '../lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
@@ -38,7 +39,7 @@ export async function startNode (name, args, { keys = [], chain = 'dev' } = {}) 
   let provider;
   try {
     provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
-    api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false }), 120_000);
+    api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false, signedExtensions: SIGNED_EXTENSIONS }), 120_000);
   } catch (error) {
     await provider?.disconnect().catch(() => {});
     await stopChild(child);
