@@ -33,15 +33,15 @@ pub fn free_ports(n: usize) -> Vec<u16> {
 	const FIRST: u64 = 20_000;
 	const PAST_LAST: u64 = 32_768;
 	static DRAWN: AtomicU64 = AtomicU64::new(0);
-	let seed = std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.unwrap()
-		.as_nanos() as u64 ^
-		(u64::from(std::process::id()) << 32);
+	let seed =
+		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+			as u64 ^ (u64::from(std::process::id()) << 32);
 	let mut listeners = Vec::with_capacity(n);
 	while listeners.len() < n {
 		// splitmix64 over a counter: distinct draws across threads and test processes.
-		let mut x = seed.wrapping_add(DRAWN.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+		let mut x = seed.wrapping_add(
+			DRAWN.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+		);
 		x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
 		x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
 		let port = (FIRST + (x ^ (x >> 31)) % (PAST_LAST - FIRST)) as u16;

@@ -49,8 +49,8 @@ impl<T: Config> Pallet<T> {
 	/// out of a block without room; the call's own check is for openings dispatched otherwise.)
 	pub fn has_room() -> bool {
 		let now = frame_system::Pallet::<T>::block_number();
-		Self::opens_in(now) < T::MaxOpensPerBlock::get() &&
-			Self::waiting_count() < u64::from(Self::max_waiting())
+		Self::opens_in(now) < T::MaxOpensPerBlock::get()
+			&& Self::waiting_count() < u64::from(Self::max_waiting())
 	}
 
 	/// `open_box` is free exactly when it will succeed.

@@ -66,11 +66,11 @@
 //! so the admin keeps every Stone prize at one existential deposit or more.
 //!
 //! **What a user sees when a block is full.** At most [`Config::MaxOpensPerBlock`] openings are
-//! requested per block. Beyond, `open_box` fails with [`Error::BlockFull`] and changes nothing.
-//! It is not fee-free then: the transaction of an account without Stones cannot pay its fee, so
-//! the block's author leaves it out and the node drops it as invalid ("Inability to pay some
-//! fees"); an account with Stones pays the ordinary fee for the failed call. Either way, open the
-//! box again in the next block.
+//! requested per block. The runtime's transaction extension [`CheckOpeningRoom`] keeps an
+//! opening beyond that out of the block being built (`ExhaustsResources`): it stays in the pool
+//! and goes into the next block with room, and nobody pays for it. An opening dispatched without
+//! the extension (e.g. through `sudo_as`) fails there with [`Error::BlockFull`] and changes
+//! nothing.
 //!
 //! ## Randomness
 //!
@@ -185,7 +185,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPendingPerAccount: Get<u32>;
 		/// The most openings requested in one block; all of them are drawn at the end of the next
-		/// block. Beyond, `open_box` fails with `BlockFull`.
+		/// block. Beyond, `CheckOpeningRoom` leaves an opening in the pool; `open_box` itself
+		/// fails with `BlockFull`.
 		#[pallet::constant]
 		type MaxOpensPerBlock: Get<u32>;
 		/// Weights of this pallet's calls and hooks.

@@ -630,7 +630,9 @@ mod opening {
 		use frame_support::dispatch::GetDispatchInfo;
 		use sp_runtime::{
 			traits::DispatchTransaction,
-			transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+			transaction_validity::{
+				InvalidTransaction, TransactionSource, TransactionValidityError,
+			},
 		};
 		let check = |who: AccountId, call: RuntimeCall, source| {
 			let info = call.get_dispatch_info();
@@ -649,9 +651,8 @@ mod opening {
 				give_crystals(who, PRICE);
 				assert_ok!(Crystals::open_box(RuntimeOrigin::signed(who), BLIND));
 			}
-			let exhausted = Err(TransactionValidityError::Invalid(
-				InvalidTransaction::ExhaustsResources,
-			));
+			let exhausted =
+				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources));
 			assert_eq!(check(ALICE, open(), TransactionSource::InBlock), exhausted);
 			assert_eq!(check(ALICE, open(), TransactionSource::External), exhausted);
 			assert_ok!(check(ALICE, other(), TransactionSource::InBlock));
