@@ -774,10 +774,39 @@ fn a_vehicle_committed_by_the_development_operator_is_proven_and_paid() {
 	});
 }
 
+/// The admin makes `issuer` a crystals issuer, offers each of `boxes` (kind, name, its one prize
+/// and that prize's stock) for 10 crystals, and task kind 1 ("Posting": 10 crystals, `limit` a
+/// day).
+fn offer_boxes_and_a_task(
+	issuer: &AccountId,
+	boxes: &[(pallet_crystals::BoxKindId, &str, pallet_crystals::Prize<Balance>, u32)],
+	limit: u32,
+) {
+	use pallet_crystals::{Name, PrizeSlot, TaskKind};
+	let root = RuntimeOrigin::root();
+	let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
+	assert_ok!(Crystals::add_issuer(root.clone(), issuer.clone()));
+	for (kind, title, prize, stock) in boxes {
+		let table = vec![PrizeSlot { prize: prize.clone(), stock: *stock }];
+		assert_ok!(Crystals::set_box_kind(
+			root.clone(),
+			*kind,
+			name(title),
+			Some(10),
+			table.try_into().unwrap()
+		));
+	}
+	assert_ok!(Crystals::set_task_kind(
+		root,
+		1,
+		TaskKind { name: name("Posting"), crystals: 10, egg: None, limit, period: DAYS }
+	));
+}
+
 #[test]
 fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones() {
 	use crate::transactions::{signed, SigningContext};
-	use pallet_crystals::{Name, Prize, PrizeSlot, TaskKind};
+	use pallet_crystals::Prize;
 	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
 		let t0 = 1_800_000_000_000u64;
 		run_block(1, t0);
@@ -785,28 +814,11 @@ fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones
 		let issuer = Sr25519Keyring::Alice.to_account_id();
 		let pair = sr25519::Pair::from_string("//CrystalsOnly", None).unwrap();
 		let who = sp_runtime::AccountId32::from(pair.public());
-		let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
-		let table = |prize| vec![PrizeSlot { prize, stock: 5 }].try_into().unwrap();
-		assert_ok!(Crystals::add_issuer(root.clone(), issuer.clone()));
-		assert_ok!(Crystals::set_box_kind(
-			root.clone(),
-			1,
-			name("Blind box"),
-			Some(10),
-			table(Prize::Pieces(3))
-		));
-		assert_ok!(Crystals::set_box_kind(
-			root.clone(),
-			2,
-			name("Stones box"),
-			Some(10),
-			table(Prize::Stones(UNIT))
-		));
-		assert_ok!(Crystals::set_task_kind(
-			root.clone(),
-			1,
-			TaskKind { name: name("Posting"), crystals: 10, egg: None, limit: 5, period: DAYS }
-		));
+		offer_boxes_and_a_task(
+			&issuer,
+			&[(1, "Blind box", Prize::Pieces(3), 5), (2, "Stones box", Prize::Stones(UNIT), 5)],
+			5,
+		);
 		for reference in 1..=2u8 {
 			assert_ok!(Crystals::award(
 				RuntimeOrigin::signed(issuer.clone()),
@@ -854,27 +866,13 @@ fn an_account_with_only_crystals_opens_boxes_fee_free_and_only_owners_win_stones
 #[test]
 fn an_opening_beyond_a_full_block_waits_for_the_next_block_at_no_cost() {
 	use crate::transactions::{signed, SigningContext};
-	use pallet_crystals::{Name, Prize, PrizeSlot, TaskKind};
+	use pallet_crystals::Prize;
 	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
 		let t0 = 1_800_000_000_000u64;
 		run_block(1, t0);
-		let root = RuntimeOrigin::root();
 		let issuer = Sr25519Keyring::Alice.to_account_id();
-		let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
-		assert_ok!(Crystals::add_issuer(root.clone(), issuer.clone()));
-		assert_ok!(Crystals::set_box_kind(
-			root.clone(),
-			1,
-			name("Blind box"),
-			Some(10),
-			vec![PrizeSlot { prize: Prize::Pieces(1), stock: 1_000 }].try_into().unwrap()
-		));
-		assert_ok!(Crystals::set_task_kind(
-			root,
-			1,
-			TaskKind { name: name("Posting"), crystals: 10, egg: None, limit: 1, period: DAYS }
-		));
+		offer_boxes_and_a_task(&issuer, &[(1, "Blind box", Prize::Pieces(1), 1_000)], 1);
 		let award = |who: &AccountId, reference: u8| {
 			assert_ok!(Crystals::award(
 				RuntimeOrigin::signed(issuer.clone()),
@@ -921,7 +919,7 @@ fn an_opening_beyond_a_full_block_waits_for_the_next_block_at_no_cost() {
 fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 	use crate::transactions::{signed, SigningContext};
 	use frame_system::Phase;
-	use pallet_crystals::{Name, Prize, PrizeSlot, TaskKind};
+	use pallet_crystals::Prize;
 	ext_for(DEV_RUNTIME_PRESET).execute_with(|| {
 		let root = RuntimeOrigin::root();
 		let alice = Sr25519Keyring::Alice.to_account_id();
@@ -929,20 +927,7 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 		build_block(1, SLOT_0);
 		assert_ok!(Mileage::register_vehicle(root.clone(), car, alice.clone(), None));
 		// Alice also opens a box, to be drawn at the end of the next block.
-		let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
-		assert_ok!(Crystals::add_issuer(root.clone(), alice.clone()));
-		assert_ok!(Crystals::set_box_kind(
-			root.clone(),
-			1,
-			name("Blind box"),
-			Some(10),
-			vec![PrizeSlot { prize: Prize::Stones(UNIT), stock: 3 }].try_into().unwrap()
-		));
-		assert_ok!(Crystals::set_task_kind(
-			root,
-			1,
-			TaskKind { name: name("Posting"), crystals: 10, egg: None, limit: 5, period: DAYS }
-		));
+		offer_boxes_and_a_task(&alice, &[(1, "Blind box", Prize::Stones(UNIT), 3)], 5);
 		assert_ok!(Crystals::award(
 			RuntimeOrigin::signed(alice.clone()),
 			alice.clone(),
