@@ -787,7 +787,7 @@ fn offer_boxes_and_a_task(
 	let name = |s: &str| Name::truncate_from(s.as_bytes().to_vec());
 	assert_ok!(Crystals::add_issuer(root.clone(), issuer.clone()));
 	for (kind, title, prize, stock) in boxes {
-		let table = vec![PrizeSlot { prize: prize.clone(), stock: *stock }];
+		let table = vec![PrizeSlot { prize: *prize, stock: *stock }];
 		assert_ok!(Crystals::set_box_kind(
 			root.clone(),
 			*kind,
