@@ -332,14 +332,7 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		assert_ne!(randomness, previous, "block {number}'s randomness differs from its parent's");
 		previous = randomness;
 	}
-	let hash = observer.rpc("chain_getBlockHash", json!([finalized])).unwrap();
-	for node in &nodes {
-		let theirs =
-			wait_for("every node to have the finalized block", Duration::from_secs(60), || {
-				node.rpc("chain_getBlockHash", json!([finalized])).ok().filter(|h| !h.is_null())
-			});
-		assert_eq!(theirs, hash, "{} disagrees on block {finalized}", node.name);
-	}
+	every_node_agrees_on(observer, &nodes, finalized);
 	let mut scanned = restarted_at;
 	let own =
 		wait_for("a block by validator 2 after its restart", Duration::from_secs(180), || {
@@ -562,12 +555,17 @@ fn gofun_seven_validators_pay_and_weigh_a_violation_less() {
 			(authors.len() == GOFUN.validators && finalized >= 2 * GOFUN.validators as u64)
 				.then_some(finalized)
 		});
-	let hash = node.rpc("chain_getBlockHash", json!([finalized])).unwrap();
-	for other in &nodes {
+	every_node_agrees_on(node, &nodes, finalized);
+}
+
+/// Every one of `nodes` has `reference`'s block `number`, the same (each waited for up to 60 s).
+fn every_node_agrees_on(reference: &Node, nodes: &[Node], number: u64) {
+	let hash = reference.rpc("chain_getBlockHash", json!([number])).unwrap();
+	for node in nodes {
 		let theirs =
 			wait_for("every node to have the finalized block", Duration::from_secs(60), || {
-				other.rpc("chain_getBlockHash", json!([finalized])).ok().filter(|h| !h.is_null())
+				node.rpc("chain_getBlockHash", json!([number])).ok().filter(|h| !h.is_null())
 			});
-		assert_eq!(theirs, hash, "{} disagrees on block {finalized}", other.name);
+		assert_eq!(theirs, hash, "{} disagrees on block {number}", node.name);
 	}
 }

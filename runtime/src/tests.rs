@@ -143,25 +143,30 @@ fn development_chains_ship_the_new_totem_and_a_charity() {
 	}
 }
 
+/// Validator `i` of `keys` is `//{prefix}{i + 1}` (Aura sr25519, GRANDPA ed25519) and `admin` is
+/// `admin_suri`.
+fn assert_derivations(
+	prefix: &str,
+	keys: &[([u8; 32], [u8; 32])],
+	admin_suri: &str,
+	admin: [u8; 32],
+) {
+	for (i, (aura, grandpa)) in keys.iter().enumerate() {
+		let suri = format!("//{prefix}{}", i + 1);
+		assert_eq!(sr25519::Pair::from_string(&suri, None).unwrap().public().0, *aura, "{suri}");
+		assert_eq!(ed25519::Pair::from_string(&suri, None).unwrap().public().0, *grandpa, "{suri}");
+	}
+	assert_eq!(sr25519::Pair::from_string(admin_suri, None).unwrap().public().0, admin);
+}
+
 #[test]
 fn validator_keys_are_the_development_derivations() {
-	for (i, (aura, grandpa)) in presets::VALIDATOR_KEYS.iter().enumerate() {
-		let suri = format!("//Validator{}", i + 1);
-		assert_eq!(sr25519::Pair::from_string(&suri, None).unwrap().public().0, *aura, "{suri}");
-		assert_eq!(ed25519::Pair::from_string(&suri, None).unwrap().public().0, *grandpa, "{suri}");
-	}
-	assert_eq!(
-		sr25519::Pair::from_string("//Admin", None).unwrap().public().0,
-		presets::IM_VALLEY_ADMIN
-	);
-	for (i, (aura, grandpa)) in presets::GOFUN_VALIDATOR_KEYS.iter().enumerate() {
-		let suri = format!("//GoFun{}", i + 1);
-		assert_eq!(sr25519::Pair::from_string(&suri, None).unwrap().public().0, *aura, "{suri}");
-		assert_eq!(ed25519::Pair::from_string(&suri, None).unwrap().public().0, *grandpa, "{suri}");
-	}
-	assert_eq!(
-		sr25519::Pair::from_string("//GoFunAdmin", None).unwrap().public().0,
-		presets::GOFUN_ADMIN
+	assert_derivations("Validator", &presets::VALIDATOR_KEYS, "//Admin", presets::IM_VALLEY_ADMIN);
+	assert_derivations(
+		"GoFun",
+		&presets::GOFUN_VALIDATOR_KEYS,
+		"//GoFunAdmin",
+		presets::GOFUN_ADMIN,
 	);
 }
 
