@@ -29,13 +29,23 @@ pub fn free_port() -> u16 {
 /// dashboard's browser test, which run beside these tests): a node started here, or restarted on
 /// its ports after a kill, finds them still free.
 pub fn free_ports(n: usize) -> Vec<u16> {
-	use std::sync::atomic::{AtomicU64, Ordering};
+	use std::{
+		collections::BTreeSet,
+		sync::{
+			atomic::{AtomicU64, Ordering},
+			Mutex,
+		},
+	};
 	const FIRST: u64 = 20_000;
 	const PAST_LAST: u64 = 32_768;
 	static DRAWN: AtomicU64 = AtomicU64::new(0);
+	// Never the same port twice in this process: tests run side by side (two networks in
+	// operators.rs), and a port handed out is free until its node binds it.
+	static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
 	let seed =
 		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
 			as u64 ^ (u64::from(std::process::id()) << 32);
+	let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
 	let mut listeners = Vec::with_capacity(n);
 	while listeners.len() < n {
 		// splitmix64 over a counter: distinct draws across threads and test processes.
@@ -45,7 +55,11 @@ pub fn free_ports(n: usize) -> Vec<u16> {
 		x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
 		x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
 		let port = (FIRST + (x ^ (x >> 31)) % (PAST_LAST - FIRST)) as u16;
+		if handed_out.contains(&port) {
+			continue;
+		}
 		if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
+			handed_out.insert(port);
 			listeners.push(listener);
 		}
 	}
