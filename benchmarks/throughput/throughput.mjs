@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync, openSync, closeSync, readFileSync, writeFileSync, 
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { SIGNED_EXTENSIONS } from '../../dashboard/src/extensions.js';
+import * as polkadot from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
-import { freePort, sleep, waitForPort } from '../../tests/lib/processes.js';
+import { connectApi as connect, freePort, sleep, waitForPort } from '../../tests/lib/processes.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -138,10 +137,7 @@ let stopping = false;
 
 async function connectApi (port, child) {
   await waitForPort(port, 180_000, child);
-  const provider = new WsProvider(`ws://127.0.0.1:${port}`, 500);
-  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false, signedExtensions: SIGNED_EXTENSIONS });
-  await api.isReady;
-  return api;
+  return (await connect(polkadot, port)).api;
 }
 
 async function startSimulator (port, cars) {
@@ -460,7 +456,7 @@ async function runNetwork (network) {
     apis.push(api);
     const providers = [];
     for (let i = 0; i < 4; i++) {
-      const p = new WsProvider(`ws://127.0.0.1:${main.rpcPort}`, false);
+      const p = new polkadot.WsProvider(`ws://127.0.0.1:${main.rpcPort}`, false);
       await p.connect(); await p.isReady; providers.push(p); providersOpen.push(p);
     }
     const rawProvider = providers[0];

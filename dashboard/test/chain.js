@@ -6,9 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { SIGNED_EXTENSIONS } from '../src/extensions.js';
-import { spawnNode, spawnSimulator, stopChild, waitFor, within } from '../../tests/lib/processes.js';
+import * as polkadot from '@polkadot/api';
+import { connectApi, spawnNode, spawnSimulator, stopChild, waitFor } from '../../tests/lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
@@ -38,20 +37,18 @@ export async function startDevNode ({ telematicsUrl, origin }) {
     '--dev', '--base-path', dir, '--telematics-url', telematicsUrl,
     '--rpc-methods', 'safe', '--rpc-cors', origin, '--no-prometheus', '--no-telemetry', '--no-mdns'
   ], logPath);
-  let provider;
-  const stop = async () => {
-    await provider?.disconnect().catch(() => {});
+  const removeDir = () => { if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true }); };
+  const { api, provider } = await connectApi(polkadot, rpcPort).catch(async (error) => {
     await stopChild(child);
-    if (!KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
-    const api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false, signedExtensions: SIGNED_EXTENSIONS }), 120_000);
-    return { api, provider, rpcUrl: `ws://127.0.0.1:${rpcPort}`, log: logPath, stop };
-  } catch (error) {
-    await stop();
+    removeDir();
     throw new Error(`the node did not come up (log: ${logPath}): ${error.message}`);
-  }
+  });
+  const stop = async () => {
+    await provider.disconnect().catch(() => {});
+    await stopChild(child);
+    removeDir();
+  };
+  return { api, provider, rpcUrl: `ws://127.0.0.1:${rpcPort}`, log: logPath, stop };
 }
 
 // Sends `txs` (each `[tx, pair]`) at once, with consecutive nonces per signer; resolves once all

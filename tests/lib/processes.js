@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { SIGNED_EXTENSIONS } from '../../dashboard/src/extensions.js';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -66,10 +67,25 @@ export async function spawnListening (command, args, logPath, listening, timeout
       const match = listening.exec(readFileSync(logPath, 'utf8'));
       return match && Number(match[1]);
     }, { timeoutMs, everyMs: 200 });
-    if (child.exitCode !== null) throw new Error(`${command} exited (${child.exitCode}) (log: ${logPath})`);
     return { child, port };
   } catch (error) {
     await stopChild(child);
+    throw error;
+  }
+}
+
+// Connects @polkadot/api (`ApiPromise` and `WsProvider` from the caller's own node_modules) to
+// the node answering RPC on `port`, with the chain's own transaction extensions; resolves with
+// the ready API and its provider, or rejects after `timeoutMs` with the connection closed.
+export async function connectApi ({ ApiPromise, WsProvider }, port, timeoutMs = 120_000) {
+  const provider = new WsProvider(`ws://127.0.0.1:${port}`, 500);
+  try {
+    const api = await within('@polkadot/api connects', ApiPromise.create({
+      provider, noInitWarn: true, throwOnConnect: false, signedExtensions: SIGNED_EXTENSIONS
+    }), timeoutMs);
+    return { api, provider };
+  } catch (error) {
+    await provider.disconnect().catch(() => {});
     throw error;
   }
 }

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { SIGNED_EXTENSIONS } from '../../dashboard/src/extensions.js';
-import { spawnNode, spawnSimulator, stopChild, waitFor, within } from '../lib/processes.js';
+import * as polkadot from '@polkadot/api';
+import { connectApi, spawnNode, spawnSimulator, stopChild, waitFor } from '../lib/processes.js';
 
 export const NODE_BIN = process.env.NODE_BIN;
 if (!NODE_BIN) throw new Error('NODE_BIN must name the valley-node binary (scripts/test sets it)');
@@ -35,16 +34,10 @@ export async function startNode (name, args, { keys = [], chain = 'dev' } = {}) 
     ...args, '--base-path', dir, '--no-prometheus', '--no-telemetry', '--no-mdns'
   ], logPath).catch((error) => { throw new Error(`${name}: the node did not come up: ${error.message}`); });
 
-  let api;
-  let provider;
-  try {
-    provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, 500);
-    api = await within('@polkadot/api connects', ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false, signedExtensions: SIGNED_EXTENSIONS }), 120_000);
-  } catch (error) {
-    await provider?.disconnect().catch(() => {});
+  const { api, provider } = await connectApi(polkadot, rpcPort).catch(async (error) => {
     await stopChild(child);
     throw new Error(`${name}: the node did not come up (log: ${logPath}): ${error.message}`);
-  }
+  });
 
   return {
     api,
