@@ -3,7 +3,7 @@
 // ws://127.0.0.1:9944, or ?rpc=ws://…) and to nothing else: no account data leaves the browser.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { web3Enable, web3AccountsSubscribe, web3FromAddress } from '@polkadot/extension-dapp';
-import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { stone, amountOnly, setSymbol, tokenSymbol, parseStone, percent, count, when, inDuration, short, esc, words } from './format.js';
 import { send } from './tx.js';
@@ -11,8 +11,10 @@ import { SIGNED_EXTENSIONS } from './extensions.js';
 
 const params = new URLSearchParams(location.search);
 const RPC = params.get('rpc') || 'ws://127.0.0.1:9944';
-// The owner's proof request: sr25519 over ("valley/mi/prooff", genesis hash, vehicle id).
+// The owner's proof request: sr25519 over ("valley/mi/prooff", genesis hash, vehicle id, last
+// valid time in ms as a little-endian u64); the operator's node refuses it after that time.
 const PROOF_REQUEST_TAG = 'valley/mi/prooff';
+const PROOF_REQUEST_VALID_MS = 5 * 60 * 1000;
 const BLOCK_MS = 6_000;
 const RECENT_BATCHES = 10;
 
@@ -164,7 +166,6 @@ async function cars () {
     const share = state.shares.get(id);
     return `<tr data-vehicle="${id}">
       <td data-label="Car"><span class="mono" title="${id}">${esc(short(id))}</span></td>
-      <td data-label="Behaviour" data-field="behaviour" data-value="${info.behaviour.toNumber()}">${esc(percent(info.behaviour.toNumber()))}</td>
       <td data-label="Mining since">${esc(when(info.activation.toNumber()))}</td>
       <td data-label="Registered" data-field="registered" data-value="${info.registeredAt.toNumber()}">${esc(when(info.registeredAt.toNumber()))}</td>
       <td data-label="Share in the next draw" data-field="share-cell">${shareHtml(share)}
@@ -172,24 +173,27 @@ async function cars () {
       <td data-label="Pass on"><div class="row"><input data-input="pass-${id}" placeholder="new owner's address" size="20"><button class="secondary" data-action="pass-on" data-vehicle="${id}">Pass on</button></div></td>
     </tr>`;
   }).join('');
-  render('cars', `<table class="stack"><thead><tr><th>Car</th><th>Behaviour</th><th>Mining since</th><th>Registered</th><th>Share in the next draw</th><th>Pass on</th></tr></thead><tbody>${rows}</tbody></table>
-    <p class="muted">Your car's weight stays off chain: "Check my share" asks you to sign a request, the operator's node answers with your car's leaf and proof, and the chain verifies them against the batch's committed root.</p>`);
+  render('cars', `<table class="stack"><thead><tr><th>Car</th><th>Mining since</th><th>Registered</th><th>Share in the next draw</th><th>Pass on</th></tr></thead><tbody>${rows}</tbody></table>
+    <p class="muted">Your car's weight and driving record stay off chain: "Check my share" asks you to sign a request, the operator's node answers with your car's leaf, proof and behaviour factor, and the chain verifies them against the batch's committed root.</p>`);
 }
 
 function shareHtml (share) {
   if (!share) return '<span class="muted">not checked</span>';
   if (share.status === 'pending') return `<span class="warn" data-field="share-status" data-value="pending">${esc(share.text)}</span>`;
   if (share.status === 'error') return `<span class="bad" data-field="share-status" data-value="error">${esc(share.text)}</span>`;
-  if (share.status === 'none') return `<span class="muted" data-field="share-status" data-value="none">${esc(share.text)}</span>`;
+  const rejected = share.answer?.rejected ?? [];
+  const notCounted = rejected.length ? `<dt>Readings not counted</dt><dd class="warn" data-field="rejected">${rejected.map((r) => `${esc(words(r.reason))} (${count(r.odometerKm)} km)`).join(', ')}</dd>` : '';
+  if (share.status === 'none') return `<span class="muted" data-field="share-status" data-value="none">${esc(share.text)}</span>${notCounted ? `<dl>${notCounted}</dl>` : ''}`;
   const s = share.share;
-  const rejected = share.answer.rejected ?? [];
+  const behaviour = share.answer.behaviourPpm;
   return `<dl data-field="share-status" data-value="verified">
     <dt>Verified</dt><dd class="ok">against batch #${s.batch}'s committed root <span class="mono">${esc(short(share.root ?? share.answer.commitment.root))}</span></dd>
     <dt>Weight</dt><dd data-field="weight" data-value="${s.weight}">${count(s.weight.toString())} of ${count(s.total.toString())} (${count(s.leaves.toString())} cars)</dd>
     <dt>Share</dt><dd data-field="share" data-value="${s.share.toNumber()}">${esc(percent(s.share.toNumber()))}</dd>
     <dt>Chance to win</dt><dd data-field="win-chance" data-value="${s.winChance.toNumber()}">${esc(percent(s.winChance.toNumber()))} <span class="muted">(${s.winnersPerBatch} winners a batch)</span></dd>
     <dt>Expected</dt><dd>${amount('expected', s.expectedPerBatch.toBigInt())} a batch</dd>
-    ${rejected.length ? `<dt>Readings not counted</dt><dd class="warn" data-field="rejected">${rejected.map((r) => `${esc(words(r.reason))} (${count(r.odometerKm)} km)`).join(', ')}</dd>` : ''}
+    ${behaviour === undefined ? '' : `<dt>Behaviour factor</dt><dd data-field="behaviour" data-value="${behaviour}">${esc(percent(behaviour * 1000))} <span class="muted">(traffic violations and claims; applied by the operators, never on chain)</span></dd>`}
+    ${notCounted}
   </dl>`;
 }
 
@@ -206,11 +210,12 @@ async function checkShare (vehicle) {
     set({ status: 'pending', text: 'waiting for your signature of the proof request…' });
     entry.update('signing', 'waiting for your signature of the proof request…');
     const { signer } = await web3FromAddress(state.address);
-    const message = u8aConcat(stringToU8a(PROOF_REQUEST_TAG), api.genesisHash.toU8a(), hexToU8a(vehicle));
+    const validUntil = Date.now() + PROOF_REQUEST_VALID_MS;
+    const message = u8aConcat(stringToU8a(PROOF_REQUEST_TAG), api.genesisHash.toU8a(), hexToU8a(vehicle), bnToU8a(validUntil, { bitLength: 64, isLe: true }));
     const { signature } = await signer.signRaw({ address: state.address, data: u8aToHex(message), type: 'bytes' });
     set({ status: 'pending', text: 'asking the operator\'s node for the proof…' });
     entry.update('pool', 'asking the operator\'s node for the proof…');
-    const answer = await provider.send('mileage_proof', [vehicle, signature]);
+    const answer = await provider.send('mileage_proof', [vehicle, validUntil, signature]);
     if (answer.batch === null) {
       const why = 'No proof yet: no batch with this car has been committed by the operator (a new car joins within a few batches).';
       set({ status: 'none', text: why, answer });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { Keyring } from '@polkadot/keyring';
-import { hexToU8a, stringToU8a, u8aConcat, u8aToHex, u8aWrapBytes } from '@polkadot/util';
+import { bnToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, startSimulator, sendAll, waitFor } from './chain.js';
 import { serve } from '../serve.js';
@@ -243,7 +243,6 @@ test('the page shows Bob\'s Stones, crystals, boxes, auctions, catalogue and ord
   await agree('Bob\'s cars', () => page.$$eval('#cars tr[data-vehicle]', (rows) => rows.map((r) => r.dataset.vehicle).sort()), async () => cars);
   for (const car of cars) {
     const vehicle = (await api.call.mileageApi.vehicle(car)).unwrap();
-    assert.equal(await value(`#cars tr[data-vehicle="${car}"] [data-field=behaviour]`), vehicle.behaviour.toString());
     assert.equal(await value(`#cars tr[data-vehicle="${car}"] [data-field=registered]`), vehicle.registeredAt.toString());
   }
   await screenshot('overview');
@@ -351,12 +350,18 @@ test('Bob checks his car\'s share: the page shows what the operator\'s node and 
   const shown = await textOf(`#cars tr[data-vehicle="${car}"] [data-field=share-cell]`);
   t.diagnostic(`the page: ${status}: ${shown}`);
 
-  // The node answers the request signed as the extension signs it (wrapped in <Bytes>).
-  const message = u8aConcat(stringToU8a('valley/mi/prooff'), api.genesisHash.toU8a(), hexToU8a(car));
-  const signature = u8aToHex(k.bob.sign(u8aWrapBytes(message)));
-  const answer = await node.provider.send('mileage_proof', [car, signature]);
+  // The node answers the request signed as the extension signs it (wrapped in <Bytes>), until
+  // its last valid time.
+  const request = (validUntil) => {
+    const message = u8aConcat(stringToU8a('valley/mi/prooff'), api.genesisHash.toU8a(), hexToU8a(car), bnToU8a(validUntil, { bitLength: 64, isLe: true }));
+    return [car, validUntil, u8aToHex(k.bob.sign(u8aWrapBytes(message)))];
+  };
+  const answer = await node.provider.send('mileage_proof', request(Date.now() + 60_000));
   assert.ok(answer, 'the operator\'s node serves the proof to the owner');
+  await assert.rejects(node.provider.send('mileage_proof', request(Date.now() - 1_000)), /RequestExpired/);
   assert.equal(status, 'verified', `the page verified the proof: ${shown}`);
+  // The behaviour factor is shown from the operator's answer (never on chain).
+  assert.equal(Number(await value(`#cars tr[data-vehicle="${car}"] [data-field=behaviour]`)), answer.behaviourPpm);
   const batch = Number(/batch #(\d+)/.exec(shown)[1]);
   const weight = BigInt(await value(`#cars tr[data-vehicle="${car}"] [data-field=weight]`));
   const share = Number(await value(`#cars tr[data-vehicle="${car}"] [data-field=share]`));

@@ -9,6 +9,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod mileage_rpc;
 mod operator;
 mod rpc;
 mod service;

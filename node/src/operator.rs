@@ -20,7 +20,7 @@ use codec::{Decode, Encode};
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_core::{crypto::ByteArray, sr25519};
+use sp_core::sr25519;
 use sp_keystore::KeystorePtr;
 use sp_runtime::generic::Era;
 use valley_merkle_sum::{Commitment, Leaf, Proof, Salt};
@@ -31,7 +31,7 @@ use valley_operator::{
 };
 use valley_runtime::{opaque::Block, AccountId, RuntimeCall, UncheckedExtrinsic};
 
-use crate::service::FullClient;
+use crate::{mileage_rpc::SharedSnapshot, service::FullClient};
 use pallet_mileage_runtime_api::MileageApi;
 
 const LOG_TARGET: &str = "valley-operator";
@@ -39,8 +39,9 @@ const LOG_TARGET: &str = "valley-operator";
 /// How long the worker waits between two steps.
 const STEP_EVERY: Duration = Duration::from_secs(2);
 
-/// The worker shared with the `mileage_proof` RPC.
-pub type SharedWorker = Arc<Mutex<Worker>>;
+/// Blocks a signed proposal stays valid for, from the best block when it is signed (at most the
+/// runtime's `ProposalLifetime`, 600).
+const PROPOSAL_VALID_FOR: u32 = 60;
 
 /// Why reading the chain or submitting to it failed (logged through `Debug`).
 #[derive(Debug)]
@@ -191,7 +192,8 @@ impl Chain for NodeChain {
 				vehicle: vehicle.0,
 				owner: v.owner.into(),
 				activation_ms: v.activation,
-				behaviour: v.behaviour,
+				owner_since_ms: v.owner_since,
+				version: v.version,
 			}));
 		}
 		Ok(entries)
@@ -226,33 +228,48 @@ impl Chain for NodeChain {
 					activation: activation_ms,
 				}
 			},
-			FleetChange::Transfer { vehicle, to } => {
-				pallet_mileage::Change::Transfer { vehicle: vehicle.into(), to: to.into() }
-			},
-			FleetChange::Deregister { vehicle } => {
-				pallet_mileage::Change::Deregister { vehicle: vehicle.into() }
-			},
-			FleetChange::Behaviour { vehicle, factor } => {
-				pallet_mileage::Change::Behaviour { vehicle: vehicle.into(), factor }
+			FleetChange::Transfer { vehicle, version, from, to } => {
+				pallet_mileage::Change::Transfer {
+					vehicle: vehicle.into(),
+					version,
+					from: from.into(),
+					to: to.into(),
+				}
 			},
 		};
-		let payload = pallet_mileage::ProposalPayload { operator: self.oracle_id(), change };
+		// The signed bytes are worth nothing after this block (the worker signs again if the
+		// change is still needed by then).
+		let valid_until = self.client.info().best_number.saturating_add(PROPOSAL_VALID_FOR);
+		let payload =
+			pallet_mileage::ProposalPayload { operator: self.oracle_id(), change, valid_until };
 		let message =
 			pallet_mileage::signed_message(pallet_mileage::PROPOSE_TAG, &self.genesis(), &payload);
 		let signature = self.sign(&message)?;
 		self.submit(pallet_mileage::Call::propose { payload, signature })
 	}
+
+	fn retired(&self, vehicles: &[[u8; 32]]) -> Result<Vec<[u8; 32]>, NodeChainError> {
+		let at = self.client.info().finalized_hash;
+		let api = self.client.runtime_api();
+		let mut retired = Vec::new();
+		for chunk in vehicles.chunks(1_000) {
+			let ids = chunk.iter().map(|id| sp_core::H256(*id)).collect();
+			retired.extend(api.retired(at, ids).map_err(api_error)?.into_iter().map(|id| id.0));
+		}
+		Ok(retired)
+	}
 }
 
 /// Starts the operator's worker if the keystore holds an oracle key (it may be inserted later,
-/// with `author_insertKey`); returns the worker for the RPC.
+/// with `author_insertKey`); returns the proof snapshot it publishes after each step, for the
+/// `mileage_proof` RPC.
 pub fn start<P>(
 	client: Arc<FullClient>,
 	pool: Arc<P>,
 	keystore: KeystorePtr,
 	url: String,
 	spawn: &sc_service::SpawnTaskHandle,
-) -> Result<SharedWorker, String>
+) -> Result<SharedSnapshot, String>
 where
 	P: TransactionPool<Block = Block> + 'static,
 {
@@ -265,8 +282,9 @@ where
 	// registry (1,000 cars a runtime call) every 30 s, not every step.
 	let config =
 		WorkerConfig { resend_after_steps: 15, fleet_every_steps: 15, ..Default::default() };
-	let worker: SharedWorker = Arc::new(Mutex::new(Worker::with_config(config)));
-	let shared = worker.clone();
+	let worker = Arc::new(Mutex::new(Worker::with_config(config)));
+	let snapshot = SharedSnapshot::default();
+	let published = snapshot.clone();
 	spawn.spawn("valley-operator", Some("oracle"), async move {
 		loop {
 			let key = keystore.sr25519_public_keys(pallet_mileage::KEY_TYPE).into_iter().next();
@@ -277,14 +295,31 @@ where
 					key,
 					queue: Mutex::new(Vec::new()),
 				};
-				let (worker, service) = (shared.clone(), service.clone());
+				let (worker, service, published) =
+					(worker.clone(), service.clone(), published.clone());
 				let step = tokio::task::spawn_blocking(move || {
-					let report =
-						worker.lock().map(|mut w| w.step(&chain, &*service)).map_err(|_| ());
+					// A step that panicked leaves the worker's lock poisoned: its state is
+					// still the last step's whole state, and the worker goes on from it.
+					let mut worker = worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+					let report = worker.step(&chain, &*service);
+					// The RPC reads this until the next step, never the worker itself.
+					let previous = published.read().map(|s| s.clone()).unwrap_or_default();
+					let next = Arc::new(worker.snapshot(Some(&previous)));
+					if let Ok(mut slot) = published.write() {
+						*slot = next;
+					}
 					(report, chain.queue.into_inner().unwrap_or_default())
 				})
 				.await;
-				let Ok((Ok(report), queue)) = step else { return };
+				// A failed step is logged and the worker goes on: it never ends silently.
+				let (report, queue) = match step {
+					Ok(done) => done,
+					Err(error) => {
+						log::error!(target: LOG_TARGET, "a worker step failed: {error}; going on");
+						tokio::time::sleep(STEP_EVERY).await;
+						continue;
+					},
+				};
 				log_report(report);
 				let at = client.info().best_hash;
 				for xt in queue {
@@ -297,7 +332,7 @@ where
 		}
 	});
 	log::info!(target: LOG_TARGET, "the operator worker reads the telematics service at {url}");
-	Ok(worker)
+	Ok(snapshot)
 }
 
 fn log_report(
@@ -328,62 +363,5 @@ fn log_report(
 			}
 		},
 		Err(error) => log::warn!(target: LOG_TARGET, "step failed: {error:?}"),
-	}
-}
-
-/// Whether `signature` is the owner's (sr25519) over the proof request of `vehicle` on the chain
-/// with `genesis`: `("valley/mi/prooff", genesis, vehicle)` SCALE-encoded, either bare (as
-/// `@polkadot/keyring` signs it) or wrapped in `<Bytes>…</Bytes>` (as the polkadot.js extension's
-/// `signRaw` signs every message, so that no signed message can be a transaction).
-pub fn owner_signed(
-	owner: &AccountId,
-	genesis: &<Block as sp_runtime::traits::Block>::Hash,
-	vehicle: &sp_core::H256,
-	signature: &[u8],
-) -> bool {
-	use sp_runtime::traits::Verify;
-	let Ok(signature) = sr25519::Signature::from_slice(signature) else { return false };
-	let Ok(public) = sr25519::Public::from_slice(owner.as_ref()) else { return false };
-	let message = (PROOF_REQUEST_TAG, genesis, vehicle).encode();
-	let wrapped = [&b"<Bytes>"[..], &message, b"</Bytes>"].concat();
-	signature.verify(&message[..], &public) || signature.verify(&wrapped[..], &public)
-}
-
-/// The domain tag of an owner's proof request.
-pub const PROOF_REQUEST_TAG: &[u8; 16] = b"valley/mi/prooff";
-
-#[cfg(test)]
-mod tests {
-	use sp_core::{crypto::Pair as _, H256};
-
-	use super::*;
-
-	fn request() -> (sr25519::Pair, AccountId, H256, H256, Vec<u8>) {
-		let owner = sr25519::Pair::from_string("//Bob", None).unwrap();
-		let account = AccountId::from(owner.public());
-		let (genesis, vehicle) = (H256::repeat_byte(1), H256::repeat_byte(2));
-		let message = (PROOF_REQUEST_TAG, genesis, vehicle).encode();
-		(owner, account, genesis, vehicle, message)
-	}
-
-	#[test]
-	fn the_owner_signs_the_request_bare_or_as_the_extension_wraps_it() {
-		let (owner, account, genesis, vehicle, message) = request();
-		let bare = owner.sign(&message);
-		let wrapped = owner.sign(&[&b"<Bytes>"[..], &message, b"</Bytes>"].concat());
-		assert!(owner_signed(&account, &genesis, &vehicle, bare.as_ref()));
-		assert!(owner_signed(&account, &genesis, &vehicle, wrapped.as_ref()));
-	}
-
-	#[test]
-	fn a_stranger_another_vehicle_or_another_wrapping_is_refused() {
-		let (owner, account, genesis, vehicle, message) = request();
-		let stranger = sr25519::Pair::from_string("//Eve", None).unwrap();
-		assert!(!owner_signed(&account, &genesis, &vehicle, stranger.sign(&message).as_ref()));
-		let other = H256::repeat_byte(3);
-		assert!(!owner_signed(&account, &genesis, &other, owner.sign(&message).as_ref()));
-		let tagged = owner.sign(&[&b"<Wrapped>"[..], &message, b"</Wrapped>"].concat());
-		assert!(!owner_signed(&account, &genesis, &vehicle, tagged.as_ref()));
-		assert!(!owner_signed(&account, &genesis, &vehicle, &[0u8; 12]));
 	}
 }

@@ -1,8 +1,13 @@
 //! Committed mileage end to end, on the nine-validator `local` network whose validators are its
 //! nine oracle operators, reading the telematics simulator (`scripts/telematics-sim`):
 //!
-//! - the operators' workers register the simulator's fleet by majority (owners and behaviour
-//!   factors as the service says), with no sudo call;
+//! - the operators' workers register the simulator's fleet by majority (owners as the service
+//!   says; behaviour factors stay off chain), with no sudo call;
+//! - an owner passes a car on on chain and it stays passed on for five minutes while the
+//!   workers run (the service still names the old owner: one authority per fact);
+//! - the simulator serves one garbage odometer (5,000,000,000 km) of car 0 mid-run: every
+//!   operator quarantines it, batches go on being committed and paid after it, and car 0's owner
+//!   sees the refused reading with its reason;
 //! - every batch's root is committed identically by the honest operators and accepted; winners
 //!   are proven and paid to the cars' owners;
 //! - validator 9 reads a lying feed (inflated odometers, a car passed to a thief, behaviour
@@ -139,6 +144,8 @@ struct Seen {
 	won: BTreeMap<u64, Vec<AccountId>>,
 	/// Registry changes applied.
 	applied: usize,
+	/// Vehicles passed on (by their owner or by a majority).
+	transferred: Vec<H256>,
 	/// Blocks read.
 	upto: u64,
 }
@@ -159,11 +166,19 @@ impl Seen {
 						self.won.entry(batch).or_default().push(owner)
 					},
 					MileageEvent::ChangeApplied { .. } => self.applied += 1,
+					MileageEvent::VehicleTransferred { vehicle, .. } => {
+						self.transferred.push(vehicle)
+					},
 					_ => {},
 				}
 			}
 		}
 		self.upto = best;
+	}
+
+	/// How many times `vehicle` was passed on.
+	fn transfers_of(&self, vehicle: H256) -> usize {
+		self.transferred.iter().filter(|v| **v == vehicle).count()
 	}
 }
 
@@ -183,6 +198,9 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		"1.5",
 		"--seed",
 		"5",
+		// Car 0's unit sends one odometer beyond u32 while the network runs.
+		"--garbage-at",
+		"45",
 	]);
 	let dir = TempDir::new("operators");
 	let (honest, liar) = (sim.url(), sim.liar_url());
@@ -193,24 +211,17 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 
 	// The fleet, registered by the operators' majority as the honest service says.
 	let fleet = sim.get("/fleet").unwrap()["vehicles"].as_array().unwrap().clone();
-	let expected: Vec<(H256, AccountId, Perbill)> = fleet
+	let expected: Vec<(H256, AccountId)> = fleet
 		.iter()
 		.map(|car| {
 			let owner: [u8; 32] = unhex(car["owner"].as_str().unwrap()).try_into().unwrap();
-			let ppm = car["behaviour_ppm"].as_u64().unwrap() as u32;
-			(
-				h256(car["vehicle"].as_str().unwrap()),
-				AccountId::from(owner),
-				Perbill::from_parts(ppm * 1_000),
-			)
+			(h256(car["vehicle"].as_str().unwrap()), AccountId::from(owner))
 		})
 		.collect();
-	// Owners first; the behaviour factors follow at the workers' next fleet comparison and are
-	// checked at the end.
 	wait_for("the fleet registered by the operators", Duration::from_secs(240), || {
 		expected
 			.iter()
-			.all(|(id, owner, _)| vehicle(&nodes[0], *id).is_some_and(|v| v.owner == *owner))
+			.all(|(id, owner)| vehicle(&nodes[0], *id).is_some_and(|v| v.owner == *owner))
 			.then_some(())
 	});
 	println!(
@@ -218,10 +229,39 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		expected.len(),
 		started.elapsed().as_secs_f64()
 	);
-	assert!(
-		expected.iter().any(|(_, _, factor)| *factor < Perbill::one()),
-		"a car with a reported violation weighs less"
-	);
+
+	// Bob passes his car on to Ferdie himself; the service still lists Bob. The pass-on is final:
+	// the workers, comparing the fleet every 30 s, never propose it back.
+	let bob = sr25519::Pair::from_string("//Bob", None).unwrap();
+	let ferdie = AccountId::from(sr25519::Pair::from_string("//Ferdie", None).unwrap().public());
+	let (passed, _) = expected
+		.iter()
+		.find(|(_, owner)| *owner == AccountId::from(bob.public()))
+		.cloned()
+		.expect("Bob owns a car");
+	let nonce = nodes[0]
+		.rpc("system_accountNextIndex", json!([AccountId::from(bob.public()).to_string()]))
+		.unwrap()
+		.as_u64()
+		.unwrap() as u32;
+	let pass_on = valley_runtime::RuntimeCall::Mileage(pallet_mileage::Call::transfer_vehicle {
+		vehicle: passed,
+		new_owner: ferdie.clone(),
+	});
+	submit(&nodes[0], &bob, nonce, pass_on);
+	wait_for("Bob's pass-on to Ferdie", Duration::from_secs(60), || {
+		vehicle(&nodes[0], passed).filter(|v| v.owner == ferdie).map(|_| ())
+	});
+	let passed_on = Instant::now();
+	let still_passed_on = |nodes: &[Node]| {
+		let v = vehicle(&nodes[0], passed).expect("the car stays registered");
+		assert_eq!(
+			v.owner,
+			ferdie,
+			"the workers undid Bob's pass-on after {:?}",
+			passed_on.elapsed()
+		);
+	};
 
 	// Batches are committed and proven; the network keeps going while validator 2 is killed and
 	// restarted mid-batch.
@@ -255,10 +295,29 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 		seen.read(&nodes[0]);
 		(paid_batches(&seen) > paid_before).then_some(())
 	});
+	still_passed_on(&nodes);
+
+	// The garbage odometer: quarantined by the workers with its reason, shown to car 0's owner;
+	// batches are accepted and paid after it as before.
+	let (garbage_car, garbage_owner) = expected[0].clone();
+	let refused = wait_for("car 0's garbage reading refused", Duration::from_secs(180), || {
+		let answer = proof_answer(&nodes[0], garbage_car, &garbage_owner);
+		answer["rejected"].as_array()?.iter().find(|r| r["reason"] == "OdometerOutOfRange").cloned()
+	});
+	assert_eq!(refused["odometerKm"], json!(u32::MAX), "{refused}");
+	let after_garbage = nodes[0].best_number().unwrap();
+	let paid_before = paid_batches(&seen);
+	wait_for("a batch accepted and paid after the garbage", Duration::from_secs(240), || {
+		seen.read(&nodes[0]);
+		let accepted_after = seen.accepted.values().any(|(_, at)| *at > after_garbage);
+		(accepted_after && paid_batches(&seen) > paid_before).then_some(())
+	});
 
 	// Every accepted root is the honest operators' (at least five identical), never the liar's.
 	let nine = validator(9);
-	let owners: BTreeSet<AccountId> = expected.iter().map(|(_, owner, _)| owner.clone()).collect();
+	// Ferdie too: Bob's car is his now.
+	let owners: BTreeSet<AccountId> =
+		expected.iter().map(|(_, owner)| owner.clone()).chain([ferdie.clone()]).collect();
 	let mut liar_differs = 0;
 	for (batch, (root, _)) in &seen.accepted {
 		let commitments = &seen.commitments[batch];
@@ -284,20 +343,19 @@ fn nine_operators_register_the_fleet_commit_identical_roots_and_prove_winners() 
 			assert!(owners.contains(owner), "batch {batch} paid {owner:?}");
 		}
 	}
-	wait_for("the fleet's behaviour factors", Duration::from_secs(120), || {
-		expected
-			.iter()
-			.all(|(id, _, factor)| vehicle(&nodes[0], *id).is_some_and(|v| v.behaviour == *factor))
-			.then_some(())
-	});
-	for (id, owner, factor) in &expected {
+	for (id, owner) in &expected {
 		let v = vehicle(&nodes[0], *id).unwrap();
-		assert_eq!(
-			(&v.owner, v.behaviour),
-			(owner, *factor),
-			"the liar's proposals changed nothing"
-		);
+		let owner = if *id == passed { &ferdie } else { owner };
+		assert_eq!(&v.owner, owner, "the liar's proposals changed nothing");
 	}
+	// Bob's pass-on stands for five minutes while the workers compare the fleet every 30 s.
+	while passed_on.elapsed() < Duration::from_secs(300) {
+		still_passed_on(&nodes);
+		std::thread::sleep(Duration::from_secs(10));
+	}
+	still_passed_on(&nodes);
+	seen.read(&nodes[0]);
+	assert_eq!(seen.transfers_of(passed), 1, "one transfer of Bob's car: his own");
 	let batches = seen.accepted.len();
 	let winners: usize = seen.won.values().map(Vec::len).sum();
 	println!(
@@ -365,6 +423,23 @@ fn owner_pair(owner: &AccountId) -> sr25519::Pair {
 		.expect("a development owner")
 }
 
+/// An operator's `mileage_proof` answer to `vehicle`'s owner: its request signed for this chain,
+/// valid for a minute.
+fn proof_answer(node: &Node, vehicle: H256, owner: &AccountId) -> Value {
+	use codec::Encode;
+	let genesis = h256(header_at(node, 0).0.as_str().unwrap());
+	let valid_until =
+		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+			as u64 + 60_000;
+	let message = (pallet_mileage::PROOF_REQUEST_TAG, genesis, vehicle, valid_until).encode();
+	let signature = owner_pair(owner).sign(&message);
+	node.rpc(
+		"mileage_proof",
+		json!([format!("{vehicle:?}"), valid_until, format!("0x{}", hex_of(&signature.0))]),
+	)
+	.unwrap()
+}
+
 /// A vehicle's leaf, leaf salt and proof as its owner gets them from an operator's
 /// `mileage_proof`, once the operator has one.
 fn owner_proof(
@@ -372,16 +447,7 @@ fn owner_proof(
 	vehicle: H256,
 	owner: &AccountId,
 ) -> Option<(u64, valley_merkle_sum::Leaf, valley_merkle_sum::Salt, valley_merkle_sum::Proof)> {
-	use codec::Encode;
-	let genesis = h256(header_at(node, 0).0.as_str().unwrap());
-	let message = (b"valley/mi/prooff", genesis, vehicle).encode();
-	let signature = owner_pair(owner).sign(&message);
-	let answer = node
-		.rpc(
-			"mileage_proof",
-			json!([format!("{vehicle:?}"), format!("0x{}", hex_of(&signature.0))]),
-		)
-		.unwrap();
+	let answer = proof_answer(node, vehicle, owner);
 	let batch = answer["batch"].as_u64()?;
 	let bytes32 = |v: &Value| -> [u8; 32] { unhex(v.as_str().unwrap()).try_into().unwrap() };
 	let leaf = valley_merkle_sum::Leaf {
@@ -409,10 +475,11 @@ fn hex_of(bytes: &[u8]) -> String {
 }
 
 /// GoFun's programme on the same runtime and node: its seven consortium validators (each an
-/// oracle operator) produce and finalize blocks, register the simulator's GoFun fleet with its
-/// behaviour factors (0.9 per violation, 0.75 per insurance claim) by majority, and pay batches
-/// of GoFun's schedule; a car with a violation, driving exactly as its predecessor, weighs 90 %
-/// of it in the committed root, as the runtime API verifies its proof.
+/// oracle operator) produce and finalize blocks, register the simulator's GoFun fleet by
+/// majority, and pay batches of GoFun's schedule; the behaviour factors (0.9 per violation, 0.75
+/// per insurance claim) stay off chain: a car with a violation, driving exactly as its
+/// predecessor, weighs 90 % of it in the committed root, as the runtime API verifies its proof,
+/// and its owner is told its factor by the operator.
 #[test]
 fn gofun_seven_validators_pay_and_weigh_a_violation_less() {
 	use pallet_mileage_runtime_api::{Share, ShareError};
@@ -470,17 +537,13 @@ fn gofun_seven_validators_pay_and_weigh_a_violation_less() {
 		.collect();
 	let ppm: Vec<u32> = cars.iter().map(|(_, _, ppm)| *ppm).collect();
 	assert_eq!(ppm, [1_000_000, 1_000_000, 1_000_000, 900_000, 1_000_000, 750_000, 675_000]);
-	wait_for("the GoFun fleet and its factors registered", Duration::from_secs(300), || {
+	wait_for("the GoFun fleet registered", Duration::from_secs(300), || {
 		cars.iter()
-			.all(|(id, owner, ppm)| {
-				vehicle(node, *id).is_some_and(|v| {
-					v.owner == *owner && v.behaviour == Perbill::from_parts(ppm * 1_000)
-				})
-			})
+			.all(|(id, owner, _)| vehicle(node, *id).is_some_and(|v| v.owner == *owner))
 			.then_some(())
 	});
 	println!(
-		"MEASURED gofun: fleet of 7 and its factors registered {:.0} s after start",
+		"MEASURED gofun: fleet of 7 registered {:.0} s after start",
 		started.elapsed().as_secs_f64()
 	);
 	let first_batch: u64 = storage(
@@ -504,6 +567,10 @@ fn gofun_seven_validators_pay_and_weigh_a_violation_less() {
 			))
 		});
 	assert_eq!(leaf3.weight, Perbill::from_percent(90).mul_floor(leaf2.weight), "batch {batch}");
+	// The violator's owner is told its factor by the operator; the chain holds none.
+	let told = proof_answer(node, violator.0, &violator.1);
+	assert_eq!(told["behaviourPpm"], json!(900_000), "{told}");
+	assert_eq!(proof_answer(node, twin.0, &twin.1)["behaviourPpm"], json!(1_000_000));
 	let share2: Result<Share<u128>, ShareError> =
 		runtime_call(node, "MileageApi_share", &(batch, leaf2, salt2, proof2));
 	let share3: Result<Share<u128>, ShareError> =

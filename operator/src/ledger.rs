@@ -6,8 +6,16 @@
 //! one is kept with its reason (the last [`MAX_REJECTED`] per car) for the owner to see.
 //! [`Ledger::weights`] turns the days into a batch's leaves.
 //!
-//! Operators that apply the same readings in the same order hold the same ledger: nothing here
-//! depends on when a reading is applied, only on the readings before it.
+//! A record of the service that cannot be a reading ([`Quarantined`]: an odometer beyond `u32`,
+//! a malformed field, a vehicle id that does not read) is applied in its place in the sequence too
+//! ([`Ledger::apply_record`], [`Ledger::quarantine`]): it changes no car's odometer or days. One
+//! that names a car is kept with the car's refused readings, with its reason
+//! ([`RejectReason::OdometerOutOfRange`], [`RejectReason::MalformedReading`]), for the owner to
+//! see; one that names no car goes to the ledger's quarantine list (the last
+//! [`MAX_QUARANTINED`], and a count of all), for the operator.
+//!
+//! Operators that apply the same records in the same order hold the same ledger: nothing here
+//! depends on when a record is applied, only on the records before it.
 //!
 //! ## Implementation notes
 //!
@@ -21,17 +29,22 @@
 //! one's: a reading timed in the past cannot open a longer interval, and so a larger plausible
 //! distance, for the next one.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use codec::{Decode, Encode};
+use sp_arithmetic::Perbill;
 
 use crate::{
 	rules::check_reading,
+	telematics::{Quarantined, Record},
 	types::{day_of, Day, Km, Reading, RegistryEntry, RejectReason, Rules, VehicleId, WINDOW_DAYS},
 };
 
 /// The refused readings kept per car, the newest.
 pub const MAX_REJECTED: usize = 16;
+
+/// The quarantined records naming no car kept, the newest.
+pub const MAX_QUARANTINED: usize = 64;
 
 /// A reading the rules refused, kept for the car's owner.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
@@ -43,6 +56,17 @@ pub struct RejectedReading {
 	/// The car's clock when it took it.
 	pub timestamp_ms: u64,
 	/// Why it was refused.
+	pub reason: RejectReason,
+}
+
+/// A quarantined record that names no car, kept for the operator.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct QuarantinedRecord {
+	/// The service's sequence number.
+	pub seq: u64,
+	/// When the service received it (raised to the running maximum).
+	pub received_ms: u64,
+	/// Why: [`RejectReason::BadVehicleId`].
 	pub reason: RejectReason,
 }
 
@@ -80,6 +104,13 @@ impl Car {
 			.sum()
 	}
 
+	fn reject(&mut self, rejected: RejectedReading) {
+		if self.rejected.len() == MAX_REJECTED {
+			self.rejected.pop_front();
+		}
+		self.rejected.push_back(rejected);
+	}
+
 	fn credit(&mut self, day: Day, km: Km) {
 		let newest = self.days.last().map_or(day, |(last, _)| day.max(*last));
 		let oldest = newest.saturating_sub(WINDOW_DAYS - 1);
@@ -95,17 +126,27 @@ impl Car {
 	}
 }
 
-/// Every car's accepted kilometres by day, under the chain's [`Rules`].
-#[derive(Clone, Debug)]
+/// Every car's accepted kilometres by day, under the chain's [`Rules`], and the quarantined
+/// records that name no car.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ledger {
 	rules: Rules,
 	cars: HashMap<VehicleId, Car>,
+	quarantined: VecDeque<QuarantinedRecord>,
+	quarantined_total: u64,
+	rejected_total: u64,
 }
 
 impl Ledger {
 	/// An empty ledger under `rules`.
 	pub fn new(rules: Rules) -> Self {
-		Self { rules, cars: HashMap::new() }
+		Self {
+			rules,
+			cars: HashMap::new(),
+			quarantined: VecDeque::new(),
+			quarantined_total: 0,
+			rejected_total: 0,
+		}
 	}
 
 	/// The rules readings are checked and days capped by.
@@ -126,25 +167,70 @@ impl Ledger {
 				Ok(distance)
 			},
 			Err(reason) => {
-				if car.rejected.len() == MAX_REJECTED {
-					car.rejected.pop_front();
-				}
-				car.rejected.push_back(RejectedReading {
+				car.reject(RejectedReading {
 					seq: reading.seq,
 					odometer: reading.odometer,
 					timestamp_ms: reading.timestamp_ms,
 					reason,
 				});
+				self.rejected_total += 1;
 				Err(reason)
+			},
+		}
+	}
+
+	/// Applies the next record in `seq` order: a reading as [`Ledger::apply`] does, a quarantined
+	/// one as [`Ledger::quarantine`] does (its reason is then the error).
+	pub fn apply_record(&mut self, record: &Record) -> Result<Km, RejectReason> {
+		match record {
+			Record::Reading(reading) => self.apply(reading),
+			Record::Quarantined(quarantined) => {
+				self.quarantine(quarantined);
+				Err(quarantined.reason)
+			},
+		}
+	}
+
+	/// Keeps a quarantined record, in its place in `seq` order: with its car's refused readings
+	/// (its odometer saturated at `Km::MAX`) when it names one, in the quarantine list otherwise.
+	/// No car's odometer or days change.
+	pub fn quarantine(&mut self, record: &Quarantined) {
+		match record.vehicle {
+			Some(vehicle) => {
+				self.cars.entry(vehicle).or_default().reject(RejectedReading {
+					seq: record.seq,
+					odometer: record.odometer,
+					timestamp_ms: record.timestamp_ms,
+					reason: record.reason,
+				});
+				self.rejected_total += 1;
+			},
+			None => {
+				if self.quarantined.len() == MAX_QUARANTINED {
+					self.quarantined.pop_front();
+				}
+				self.quarantined.push_back(QuarantinedRecord {
+					seq: record.seq,
+					received_ms: record.received_ms,
+					reason: record.reason,
+				});
+				self.quarantined_total += 1;
 			},
 		}
 	}
 
 	/// The leaves of a batch cut off at `close_ms` over `registry`: each car active by
 	/// `close_ms` weighs `behaviour × Σ min(km of day d, daily cap)` over the [`WINDOW_DAYS`]
-	/// days ending with `close_ms`'s day, days before its activation day left out. Only cars of
-	/// weight > 0, in ascending vehicle id order (the tree's order).
-	pub fn weights(&self, close_ms: u64, registry: &[RegistryEntry]) -> Vec<(VehicleId, u64)> {
+	/// days ending with `close_ms`'s day, days before its activation day left out, `behaviour`
+	/// its factor in `factors` (the service's at the cut-off; a clean record, 100 %, for a car
+	/// not listed). Only cars of weight > 0, in ascending vehicle id order (the tree puts them in
+	/// its own order).
+	pub fn weights(
+		&self,
+		close_ms: u64,
+		registry: &[RegistryEntry],
+		factors: &BTreeMap<VehicleId, Perbill>,
+	) -> Vec<(VehicleId, u64)> {
 		let last = day_of(close_ms);
 		let first = last.saturating_sub(WINDOW_DAYS - 1);
 		let mut weights: Vec<_> = registry
@@ -154,12 +240,28 @@ impl Ledger {
 				let car = self.cars.get(&entry.vehicle)?;
 				let from = first.max(day_of(entry.activation_ms));
 				let km = car.capped_km(from, last, self.rules.daily_cap_km);
-				let weight = entry.behaviour.mul_floor(km);
+				let behaviour = factors.get(&entry.vehicle).copied().unwrap_or(Perbill::one());
+				let weight = behaviour.mul_floor(km);
 				(weight > 0).then_some((entry.vehicle, weight))
 			})
 			.collect();
 		weights.sort_unstable_by_key(|(vehicle, _)| *vehicle);
 		weights
+	}
+
+	/// How many readings were refused so far (those no longer kept included): a snapshot of
+	/// the refused readings taken at the same count is still whole.
+	pub fn rejected_total(&self) -> u64 {
+		self.rejected_total
+	}
+
+	/// Every car's last refused readings, oldest first: only the cars with some.
+	pub fn rejected_by_car(&self) -> BTreeMap<VehicleId, Vec<RejectedReading>> {
+		self.cars
+			.iter()
+			.filter(|(_, car)| !car.rejected.is_empty())
+			.map(|(vehicle, car)| (*vehicle, car.rejected().copied().collect()))
+			.collect()
 	}
 
 	/// `vehicle`'s last refused readings, oldest first.
@@ -172,12 +274,22 @@ impl Ledger {
 		self.cars.get(vehicle)
 	}
 
-	/// The number of cars with a reading.
+	/// The last quarantined records that name no car, oldest first.
+	pub fn quarantined(&self) -> Vec<QuarantinedRecord> {
+		self.quarantined.iter().copied().collect()
+	}
+
+	/// How many quarantined records named no car, those no longer kept included.
+	pub fn quarantined_total(&self) -> u64 {
+		self.quarantined_total
+	}
+
+	/// The number of cars with a record (a reading, or a quarantined record naming it).
 	pub fn len(&self) -> usize {
 		self.cars.len()
 	}
 
-	/// Whether no car has a reading yet.
+	/// Whether no car has a record yet.
 	pub fn is_empty(&self) -> bool {
 		self.cars.is_empty()
 	}
@@ -200,13 +312,19 @@ mod tests {
 		Reading { seq, vehicle: id(car), odometer, timestamp_ms, received_ms: timestamp_ms }
 	}
 
-	fn entry(car: u8, activation_ms: u64, percent: u32) -> RegistryEntry {
+	fn entry(car: u8, activation_ms: u64) -> RegistryEntry {
 		RegistryEntry {
 			vehicle: id(car),
 			owner: id(100 + car),
 			activation_ms,
-			behaviour: Perbill::from_percent(percent),
+			owner_since_ms: 0,
+			version: 0,
 		}
+	}
+
+	/// Behaviour factors: `(car, percent)`.
+	fn factors(cars: &[(u8, u32)]) -> BTreeMap<VehicleId, Perbill> {
+		cars.iter().map(|(car, percent)| (id(*car), Perbill::from_percent(*percent))).collect()
 	}
 
 	/// Applies `(odometer, timestamp)` readings of car 1; the results.
@@ -281,6 +399,96 @@ mod tests {
 		assert_eq!(kept, (24..40).collect::<Vec<_>>());
 	}
 
+	fn garbage(seq: u64, car: Option<u8>, odometer: Km, reason: RejectReason) -> Record {
+		Record::Quarantined(Quarantined {
+			seq,
+			vehicle: car.map(id),
+			odometer,
+			timestamp_ms: DAY0 + seq,
+			received_ms: DAY0 + seq,
+			reason,
+		})
+	}
+
+	#[test]
+	fn quarantined_records_are_kept_and_change_nothing() {
+		use RejectReason::*;
+		// The same readings of car 1 with garbage around them.
+		let records = [
+			garbage(1, Some(2), 5, MalformedReading),
+			Record::Reading(reading(2, 1, 1_000, DAY0 + HOUR_MS)),
+			garbage(3, Some(1), Km::MAX, OdometerOutOfRange),
+			garbage(4, None, 7, BadVehicleId),
+			Record::Reading(reading(5, 1, 1_010, DAY0 + 2 * HOUR_MS)),
+			garbage(6, Some(1), 0, MalformedReading),
+			Record::Reading(reading(7, 1, 900, DAY0 + 3 * HOUR_MS)),
+			Record::Reading(reading(8, 1, 1_020, DAY0 + 3 * HOUR_MS)),
+		];
+		let mut ledger = Ledger::new(RULES);
+		let results: Vec<_> = records.iter().map(|record| ledger.apply_record(record)).collect();
+		assert_eq!(
+			results,
+			vec![
+				Err(MalformedReading),
+				Ok(0),
+				Err(OdometerOutOfRange),
+				Err(BadVehicleId),
+				Ok(10),
+				Err(MalformedReading),
+				Err(OdometerDecreased),
+				Ok(10)
+			]
+		);
+		// Car 1 drove as if the garbage had never been there.
+		let mut without = Ledger::new(RULES);
+		for (seq, km, hours) in [(2, 1_000, 1), (5, 1_010, 2), (8, 1_020, 3)] {
+			without.apply(&reading(seq, 1, km, DAY0 + hours * HOUR_MS)).unwrap();
+		}
+		let (car, clean) = (ledger.car(&id(1)).unwrap(), without.car(&id(1)).unwrap());
+		assert_eq!((car.last(), car.days()), (clean.last(), clean.days()));
+		assert_eq!(car.days(), &[(20_000, 20)]);
+		let registry = [entry(1, 0), entry(2, 0)];
+		assert_eq!(ledger.weights(DAY0 + DAY_MS, &registry, &factors(&[])), vec![(id(1), 20)]);
+		// The owner sees every refusal in order, with its reason.
+		let reasons: Vec<(u64, Km, RejectReason)> =
+			ledger.rejected(&id(1)).iter().map(|r| (r.seq, r.odometer, r.reason)).collect();
+		assert_eq!(
+			reasons,
+			vec![
+				(3, Km::MAX, OdometerOutOfRange),
+				(6, 0, MalformedReading),
+				(7, 900, OdometerDecreased)
+			]
+		);
+		// Car 2 has only garbage: refused readings, no odometer, no weight.
+		assert_eq!(ledger.rejected(&id(2))[0].reason, MalformedReading);
+		assert_eq!(ledger.car(&id(2)).unwrap().last(), None);
+		// The record naming no car is in the quarantine list.
+		assert_eq!(
+			ledger.quarantined(),
+			vec![QuarantinedRecord { seq: 4, received_ms: DAY0 + 4, reason: BadVehicleId }]
+		);
+		assert_eq!((ledger.quarantined_total(), ledger.len()), (1, 2));
+	}
+
+	#[test]
+	fn only_the_last_quarantined_records_are_kept() {
+		let mut ledger = Ledger::new(RULES);
+		for seq in 1..=100 {
+			ledger.apply_record(&garbage(seq, None, 1, RejectReason::BadVehicleId)).unwrap_err();
+		}
+		let kept: Vec<u64> = ledger.quarantined().iter().map(|r| r.seq).collect();
+		assert_eq!(kept, (37..=100).collect::<Vec<_>>());
+		assert_eq!((ledger.quarantined_total(), ledger.len()), (100, 0));
+		// A car's quarantined readings share its bound with the refused ones.
+		for seq in 1..40 {
+			let reason = RejectReason::OdometerOutOfRange;
+			ledger.apply_record(&garbage(seq, Some(1), Km::MAX, reason)).unwrap_err();
+		}
+		let kept: Vec<u64> = ledger.rejected(&id(1)).iter().map(|r| r.seq).collect();
+		assert_eq!(kept, (24..40).collect::<Vec<_>>());
+	}
+
 	#[test]
 	fn days_are_kept_within_the_window_of_the_newest() {
 		let mut ledger = Ledger::new(RULES);
@@ -331,8 +539,9 @@ mod tests {
 		readings.sort_by_key(|(_, _, at)| *at);
 		let mut readings =
 			(1..).zip(readings).map(|(seq, (car, km, at))| reading(seq, car, km, at)).peekable();
-		let registry =
-			[entry(4, 0, 100), entry(3, 0, 100), entry(2, day(35) + 5, 50), entry(1, day(10), 100)];
+		let registry = [entry(4, 0), entry(3, 0), entry(2, day(35) + 5), entry(1, day(10))];
+		// Car 2 at half (a violation, say): the service's factors at the cut-off.
+		let half = factors(&[(2, 50)]);
 		let mut ledger = Ledger::new(RULES);
 		let table = [
 			// (close, expected), ascending: the readings up to each close are applied first.
@@ -354,13 +563,17 @@ mod tests {
 			while let Some(reading) = readings.next_if(|reading| reading.timestamp_ms <= close) {
 				ledger.apply(&reading).unwrap();
 			}
-			assert_eq!(ledger.weights(close, &registry), expected, "{close}");
+			assert_eq!(ledger.weights(close, &registry, &half), expected, "{close}");
 		}
 		// The behaviour factor floors the window's sum (999), not each day's (30 × 33).
 		let close = day(40) + 23 * HOUR_MS;
-		let third = RegistryEntry { behaviour: Perbill::from_rational(1u32, 3), ..entry(1, 0, 0) };
-		assert_eq!(ledger.weights(close, &[third]), vec![(id(1), 999)]);
-		let nothing = RegistryEntry { behaviour: Perbill::zero(), ..entry(1, 0, 0) };
-		assert_eq!(ledger.weights(close, &[nothing]), vec![]);
+		let third = [(id(1), Perbill::from_rational(1u32, 3))].into();
+		assert_eq!(ledger.weights(close, &[entry(1, 0)], &third), vec![(id(1), 999)]);
+		assert_eq!(ledger.weights(close, &[entry(1, 0)], &factors(&[(1, 0)])), vec![]);
+		// A factor of a car not in the registry changes nothing.
+		assert_eq!(
+			ledger.weights(close, &[entry(1, 0)], &factors(&[(2, 0)])),
+			vec![(id(1), 3_000)]
+		);
 	}
 }

@@ -59,6 +59,7 @@ pub mod follower;
 pub mod http;
 pub mod ledger;
 pub mod rules;
+pub mod snapshot;
 pub mod telematics;
 pub mod types;
 pub mod worker;

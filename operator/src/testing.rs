@@ -61,12 +61,13 @@ pub struct FakeService {
 	// Each reading with how many readings of its car came before it.
 	readings: RefCell<Vec<(Reading, u64)>>,
 	per_car: RefCell<HashMap<VehicleId, u64>>,
-	raw_odometers: RefCell<HashMap<u64, u64>>,
+	raw_fields: RefCell<HashMap<(u64, &'static str), String>>,
 	now_ms: Cell<u64>,
 	status: Cell<Option<u16>>,
 	failing: RefCell<Option<String>>,
 	inflation_km: Cell<u64>,
 	fleet: RefCell<Vec<RegistryEntry>>,
+	factors: RefCell<Vec<(VehicleId, u64)>>,
 	requests: RefCell<Vec<String>>,
 }
 
@@ -89,7 +90,13 @@ impl FakeService {
 
 	/// Serves reading `seq` with this odometer, whatever its type.
 	pub fn set_raw_odometer(&self, seq: u64, km: u64) {
-		self.raw_odometers.borrow_mut().insert(seq, km);
+		self.set_raw(seq, "odometer_km", &km.to_string());
+	}
+
+	/// Serves reading `seq` with `json` as `field` (`vehicle`, `odometer_km`, `timestamp_ms` or
+	/// `received_ms`), whatever it is; "" leaves the field out.
+	pub fn set_raw(&self, seq: u64, field: &'static str, json: &str) {
+		self.raw_fields.borrow_mut().insert((seq, field), json.to_string());
 	}
 
 	pub fn set_now(&self, now_ms: u64) {
@@ -115,6 +122,11 @@ impl FakeService {
 		*self.fleet.borrow_mut() = fleet;
 	}
 
+	/// Serves these behaviour factors (vehicle, parts per million) at every time.
+	pub fn set_factors(&self, factors: Vec<(VehicleId, u64)>) {
+		*self.factors.borrow_mut() = factors;
+	}
+
 	/// The paths asked for so far.
 	pub fn requests(&self) -> Vec<String> {
 		self.requests.borrow().clone()
@@ -130,19 +142,23 @@ impl FakeService {
 			.take_while(|(reading, _)| reading.received_ms <= now)
 			.take(limit as usize)
 			.map(|(reading, nth)| {
-				let odometer = self
-					.raw_odometers
-					.borrow()
-					.get(&reading.seq)
-					.copied()
-					.unwrap_or(u64::from(reading.odometer) + nth * self.inflation_km.get());
-				format!(
-					r#"{{"seq":{},"vehicle":"{}","odometer_km":{odometer},"timestamp_ms":{},"received_ms":{}}}"#,
-					reading.seq,
-					to_hex32(&reading.vehicle),
-					reading.timestamp_ms,
-					reading.received_ms
-				)
+				let odometer = u64::from(reading.odometer) + nth * self.inflation_km.get();
+				let fields = [
+					("vehicle", format!(r#""{}""#, to_hex32(&reading.vehicle))),
+					("odometer_km", odometer.to_string()),
+					("timestamp_ms", reading.timestamp_ms.to_string()),
+					("received_ms", reading.received_ms.to_string()),
+				];
+				let raw = self.raw_fields.borrow();
+				let fields: Vec<String> = fields
+					.into_iter()
+					.map(|(name, json)| {
+						(name, raw.get(&(reading.seq, name)).cloned().unwrap_or(json))
+					})
+					.filter(|(_, json)| !json.is_empty())
+					.map(|(name, json)| format!(r#","{name}":{json}"#))
+					.collect();
+				format!(r#"{{"seq":{}{}}}"#, reading.seq, fields.concat())
 			})
 			.collect();
 		let next = after + served.len() as u64;
@@ -156,11 +172,11 @@ impl FakeService {
 			.iter()
 			.map(|car| {
 				format!(
-					r#"{{"vehicle":"{}","owner":"{}","activation_ms":{},"behaviour_ppm":{}}}"#,
+					r#"{{"vehicle":"{}","owner":"{}","owner_since_ms":{},"activation_ms":{}}}"#,
 					to_hex32(&car.vehicle),
 					to_hex32(&car.owner),
+					car.owner_since_ms,
 					car.activation_ms,
-					car.behaviour.deconstruct() / 1_000
 				)
 			})
 			.collect();
@@ -191,6 +207,18 @@ impl Service for FakeService {
 			"/salt" => {
 				let Some(batch) = param("batch") else { return Ok((400, b"{}".to_vec())) };
 				format!(r#"{{"batch":{batch},"salt":"{}"}}"#, to_hex32(&salt_of(batch)))
+			},
+			"/behaviour" => {
+				let Some(at_ms) = param("at_ms") else { return Ok((400, b"{}".to_vec())) };
+				let factors: Vec<String> = self
+					.factors
+					.borrow()
+					.iter()
+					.map(|(vehicle, ppm)| {
+						format!(r#"{{"vehicle":"{}","behaviour_ppm":{ppm}}}"#, to_hex32(vehicle))
+					})
+					.collect();
+				format!(r#"{{"at_ms":{at_ms},"factors":[{}]}}"#, factors.join(","))
 			},
 			_ => return Ok((404, b"{}".to_vec())),
 		};

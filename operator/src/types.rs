@@ -2,7 +2,6 @@
 //! changes to it an operator proposes, and the day arithmetic of the 30-day window.
 
 use codec::{Decode, Encode};
-use sp_arithmetic::Perbill;
 
 /// A vehicle's pseudonymous id: the telematics service's keyed hash of its VIN.
 pub type VehicleId = [u8; 32];
@@ -51,6 +50,16 @@ pub enum RejectReason {
 	/// The distance since the last accepted reading is more than the car can have driven in the
 	/// time between them.
 	ImplausibleIncrement,
+	// Quarantined records (`telematics::parse_page`): the rules never saw them. New reasons go
+	// last, so that the SCALE encoding of the ones above does not change.
+	/// The odometer is a whole number beyond the chain's kilometre type (`u32`), or negative.
+	OdometerOutOfRange,
+	/// A field of the record is missing or not a non-negative whole number (the odometer, the
+	/// car's or the service's time).
+	MalformedReading,
+	/// The record's vehicle is missing or not `0x` + 32 bytes of hex: it names no car, and is
+	/// kept in the ledger's quarantine list, not a car's.
+	BadVehicleId,
 }
 
 /// One odometer reading of the telematics service.
@@ -77,12 +86,20 @@ pub struct RegistryEntry {
 	pub owner: AccountId,
 	/// When it starts mining, in milliseconds since the Unix epoch.
 	pub activation_ms: u64,
-	/// Its behaviour factor: the share of its kilometres that weigh.
-	pub behaviour: Perbill,
+	/// When its owner took it, in milliseconds since the Unix epoch: on chain, its
+	/// registration or last pass-on; in the service's fleet, when the service recorded the
+	/// owner (its sale).
+	pub owner_since_ms: u64,
+	/// On chain, how many times its entry changed (every proposal names it); 0 in the fleet.
+	pub version: u32,
 }
 
 /// A change to the on-chain registry an operator proposes; a majority of identical proposals
-/// applies it.
+/// applies it. A transfer names the registry entry it changes (its `version` and owner), so that
+/// it applies once and never again. The operators propose only what the telematics service is
+/// the authority for: new cars and the sales it made. An owner's own pass-on or deregistration
+/// on chain is final: never proposed back. (Behaviour factors never go on chain: the operators
+/// apply them to the weights they commit.)
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Encode, Decode)]
 pub enum FleetChange {
 	/// A car joins the programme.
@@ -94,24 +111,16 @@ pub enum FleetChange {
 		/// When it starts mining.
 		activation_ms: u64,
 	},
-	/// A car passes to another owner.
+	/// A car the service sold passes from its owner on chain to the buyer.
 	Transfer {
 		/// The car.
 		vehicle: VehicleId,
-		/// Its new owner.
+		/// Its entry's version on chain.
+		version: u32,
+		/// Its owner on chain.
+		from: AccountId,
+		/// The buyer.
 		to: AccountId,
-	},
-	/// A car leaves the programme.
-	Deregister {
-		/// The car.
-		vehicle: VehicleId,
-	},
-	/// A car's behaviour factor changes.
-	Behaviour {
-		/// The car.
-		vehicle: VehicleId,
-		/// Its new factor.
-		factor: Perbill,
 	},
 }
 
@@ -119,10 +128,7 @@ impl FleetChange {
 	/// The car the change is about.
 	pub fn vehicle(&self) -> &VehicleId {
 		match self {
-			Self::Register { vehicle, .. }
-			| Self::Transfer { vehicle, .. }
-			| Self::Deregister { vehicle }
-			| Self::Behaviour { vehicle, .. } => vehicle,
+			Self::Register { vehicle, .. } | Self::Transfer { vehicle, .. } => vehicle,
 		}
 	}
 }
@@ -151,9 +157,7 @@ mod tests {
 	fn a_change_names_its_vehicle() {
 		let changes = [
 			FleetChange::Register { vehicle: [1; 32], owner: [9; 32], activation_ms: 5 },
-			FleetChange::Transfer { vehicle: [2; 32], to: [9; 32] },
-			FleetChange::Deregister { vehicle: [3; 32] },
-			FleetChange::Behaviour { vehicle: [4; 32], factor: Perbill::one() },
+			FleetChange::Transfer { vehicle: [2; 32], version: 0, from: [8; 32], to: [9; 32] },
 		];
 		for (byte, change) in (1u8..).zip(changes) {
 			assert_eq!(change.vehicle(), &[byte; 32]);

@@ -10,7 +10,11 @@
 //!
 //! 1. Read the [`ChainView`]; a node that is not an operator does nothing.
 //! 2. Read pages of readings into the follower's buffer (at most
-//!    [`WorkerConfig::max_pages_per_step`]).
+//!    [`WorkerConfig::max_pages_per_step`]). A garbage record never stops it: it is quarantined
+//!    in its place (kept with its reason for the car's owner, in [`Worker::rejected`], or in the
+//!    ledger's quarantine list when it names no car), a repeated `seq` is dropped and a
+//!    `received_ms` that steps back is raised to the running maximum ([`crate::follower`]). Only
+//!    an answer unusable whole is refused: reported, and asked again at the next step.
 //! 3. Build the trees of the in-flight batches, by cut-off: for each batch without a tree, apply
 //!    the readings received by its cut-off; stop at the first whose cut-off is not complete yet
 //!    (later ones need the readings in between); otherwise take the registry at the end of its
@@ -24,7 +28,9 @@
 //! 5. For each drawing batch whose accepted commitment is our tree's, claim every unclaimed point
 //!    with its leaf, leaf salt and proof.
 //! 6. Every [`WorkerConfig::fleet_every_steps`] steps, compare the service's fleet with the
-//!    registry at the finalized head and propose each difference ([`fleet_changes`]).
+//!    registry at the finalized head and propose what the service is the authority for
+//!    ([`fleet_changes`]: new cars and its own sales), each bound to the entry
+//!    it changes; never the undoing of an owner's own pass-on or deregistration.
 //!
 //! A commitment, claim or proposal is sent at most once in [`WorkerConfig::resend_after_steps`]
 //! steps: the chain's state says whether it got in (a transaction can be dropped from the pool),
@@ -44,9 +50,13 @@
 //! when each reading was applied. A runtime upgrade that changes them takes a restart of every
 //! operator's worker (a warning is logged once when the view's rules differ).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	sync::Arc,
+};
 
 use codec::{Decode, Encode};
+use sp_arithmetic::Perbill;
 use valley_merkle_sum::{Commitment, Leaf, Proof, Salt};
 
 use crate::{
@@ -54,7 +64,11 @@ use crate::{
 	follower::{FetchError, Follower},
 	http::{HttpError, Service},
 	ledger::{Ledger, RejectedReading},
-	telematics::{parse_fleet, parse_salt, salt_path, FleetError, SaltError, FLEET_PATH},
+	snapshot::ProofSnapshot,
+	telematics::{
+		behaviour_path, parse_behaviour, parse_fleet, parse_salt, salt_path, BehaviourError,
+		FleetError, SaltError, FLEET_PATH,
+	},
 	types::{FleetChange, RegistryEntry, Rules, VehicleId},
 };
 
@@ -139,8 +153,11 @@ pub trait Chain {
 		leaf_salt: Salt,
 		proof: Proof,
 	) -> Result<(), Self::Error>;
-	/// Submits this operator's proposal of `change`.
+	/// Submits this operator's proposal of `change`, valid for a bounded number of blocks.
 	fn propose(&self, change: FleetChange) -> Result<(), Self::Error>;
+	/// Which of `vehicles` were deregistered on chain (by their owner or the council) and not
+	/// registered again, at the finalized head.
+	fn retired(&self, vehicles: &[VehicleId]) -> Result<Vec<VehicleId>, Self::Error>;
 }
 
 /// How often the worker does what.
@@ -192,8 +209,27 @@ pub enum WorkerError<E> {
 		/// Why.
 		error: AnswerError<SaltError>,
 	},
+	/// The behaviour factors at a batch's cut-off could not be read: its tree, and later
+	/// batches', wait.
+	Behaviour {
+		/// The batch.
+		batch: u64,
+		/// Why.
+		error: AnswerError<BehaviourError>,
+	},
+	/// An entry of a batch's behaviour factors was left out (its car weighs at 100 %, for every
+	/// operator alike).
+	BehaviourEntry {
+		/// The batch.
+		batch: u64,
+		/// Why.
+		error: BehaviourError,
+	},
 	/// The fleet could not be read.
 	Fleet(AnswerError<FleetError>),
+	/// An entry of the fleet was left out (malformed, or its car listed twice); the rest of the
+	/// fleet was compared.
+	FleetEntry(FleetError),
 	/// A batch's leaves make no tree (a sum beyond `u64::MAX`): it is skipped.
 	Tree {
 		/// The batch.
@@ -273,6 +309,8 @@ pub struct VehicleProof {
 	pub proof: Proof,
 	/// The batch's accepted commitment, which the proof verifies against.
 	pub commitment: Commitment,
+	/// The car's behaviour factor at the batch's cut-off, applied to its weight (off chain).
+	pub behaviour: Perbill,
 	/// The car's last refused readings, oldest first.
 	pub rejected: Vec<RejectedReading>,
 }
@@ -284,7 +322,8 @@ pub struct Worker {
 	steps: u64,
 	follower: Follower,
 	ledger: Option<Ledger>,
-	trees: BTreeMap<u64, BatchTree>,
+	// Shared with the proof snapshots the node's RPC reads.
+	trees: BTreeMap<u64, Arc<BatchTree>>,
 	skipped: BTreeSet<u64>,
 	// The newest batch whose accepted commitment is our tree's: its tree serves proofs even
 	// after the batch is over.
@@ -296,51 +335,55 @@ pub struct Worker {
 	rules_warned: bool,
 }
 
-/// The changes that make `registry` the service's `fleet`, in ascending vehicle id order: a car
-/// of the fleet not registered is registered; a registered car's owner or behaviour factor that
-/// differs is transferred or changed (in that order); a registered car not in the fleet is
-/// deregistered. A car registered now has its factor proposed once it is on chain; activation
-/// times of registered cars are not compared (no change sets them).
-pub fn fleet_changes(fleet: &[RegistryEntry], registry: &[RegistryEntry]) -> Vec<FleetChange> {
-	let sorted = |entries: &[RegistryEntry]| {
-		let mut entries = entries.to_vec();
-		entries.sort_by_key(|entry| entry.vehicle);
-		entries
-	};
-	let (fleet, registry) = (sorted(fleet), sorted(registry));
-	let (mut fleet, mut registry) = (fleet.iter().peekable(), registry.iter().peekable());
+/// The changes the service's `fleet` asks of `registry`, in ascending vehicle id order, each
+/// bound to the entry it changes. One authority per fact:
+/// - a car of the fleet not registered is registered, unless it is in `retired` (its owner or
+///   the council deregistered it: final on chain; the service follows the chain);
+/// - a registered car whose owner differs is transferred only if the service recorded its owner
+///   after the chain's owner took it (`owner_since_ms`: a sale the service made since); an
+///   owner's own pass-on on chain is newer than anything the service recorded and is never
+///   proposed back;
+/// - a registered car missing from the fleet is left alone (the owner or the council
+///   deregisters it).
+///
+/// Activation times of registered cars are not compared (no change sets them).
+pub fn fleet_changes(
+	fleet: &[RegistryEntry],
+	registry: &[RegistryEntry],
+	retired: &BTreeSet<VehicleId>,
+) -> Vec<FleetChange> {
+	let registered: BTreeMap<VehicleId, &RegistryEntry> =
+		registry.iter().map(|entry| (entry.vehicle, entry)).collect();
+	let mut fleet = fleet.to_vec();
+	fleet.sort_by_key(|car| car.vehicle);
 	let mut changes = Vec::new();
-	loop {
-		match (fleet.peek(), registry.peek()) {
-			(Some(car), Some(entry)) if car.vehicle == entry.vehicle => {
-				if car.owner != entry.owner {
-					changes.push(FleetChange::Transfer { vehicle: car.vehicle, to: car.owner });
-				}
-				if car.behaviour != entry.behaviour {
-					changes.push(FleetChange::Behaviour {
-						vehicle: car.vehicle,
-						factor: car.behaviour,
-					});
-				}
-				fleet.next();
-				registry.next();
-			},
-			(Some(car), entry) if entry.is_none_or(|entry| car.vehicle < entry.vehicle) => {
+	for car in &fleet {
+		let Some(entry) = registered.get(&car.vehicle) else {
+			if !retired.contains(&car.vehicle) {
 				changes.push(FleetChange::Register {
 					vehicle: car.vehicle,
 					owner: car.owner,
 					activation_ms: car.activation_ms,
 				});
-				fleet.next();
-			},
-			(_, Some(entry)) => {
-				changes.push(FleetChange::Deregister { vehicle: entry.vehicle });
-				registry.next();
-			},
-			(_, None) => break,
+			}
+			continue;
+		};
+		if car.owner != entry.owner && car.owner_since_ms > entry.owner_since_ms {
+			changes.push(FleetChange::Transfer {
+				vehicle: car.vehicle,
+				version: entry.version,
+				from: entry.owner,
+				to: car.owner,
+			});
 		}
 	}
 	changes
+}
+
+/// The fleet's cars that the registry does not hold: the candidates for registration.
+pub fn unregistered(fleet: &[RegistryEntry], registry: &[RegistryEntry]) -> Vec<VehicleId> {
+	let registered: BTreeSet<VehicleId> = registry.iter().map(|entry| entry.vehicle).collect();
+	fleet.iter().map(|car| car.vehicle).filter(|id| !registered.contains(id)).collect()
 }
 
 /// Whether something last sent at step `last` may be sent at step `now`.
@@ -458,8 +501,22 @@ impl Worker {
 					return report.problems.push(WorkerError::Salt { batch: b.batch, error })
 				},
 			};
-			let leaves = ledger.weights(b.close_ms, &registry);
-			match BatchTree::build(b.batch, b.close_ms, salt, leaves) {
+			// The behaviour factors in force at the cut-off (a driving record: never on chain).
+			let factors = answer(service, &behaviour_path(b.close_ms), |body| {
+				parse_behaviour(body, b.close_ms)
+			});
+			let factors = match factors {
+				Ok(factors) => factors,
+				Err(error) => {
+					return report.problems.push(WorkerError::Behaviour { batch: b.batch, error })
+				},
+			};
+			for error in factors.skipped {
+				report.problems.push(WorkerError::BehaviourEntry { batch: b.batch, error });
+			}
+			let leaves = ledger.weights(b.close_ms, &registry, &factors.factors);
+			let built = BatchTree::build(b.batch, b.close_ms, salt, leaves);
+			match built.map(|tree| tree.with_factors(factors.factors)) {
 				Ok(tree) => {
 					log::info!(
 						target: LOG_TARGET,
@@ -469,7 +526,7 @@ impl Worker {
 						tree.commitment().total
 					);
 					report.built.push((b.batch, tree.commitment()));
-					self.trees.insert(b.batch, tree);
+					self.trees.insert(b.batch, Arc::new(tree));
 				},
 				Err(error) => {
 					report.problems.push(WorkerError::Tree { batch: b.batch, error });
@@ -545,11 +602,17 @@ impl Worker {
 			Ok(fleet) => fleet,
 			Err(error) => return report.problems.push(WorkerError::Fleet(error)),
 		};
+		report.problems.extend(fleet.skipped.iter().cloned().map(WorkerError::FleetEntry));
 		let registry = match chain.registry_at(view.finalized) {
-			Ok(registry) => registry,
+			// Without the cars of the entries left out: nothing is proposed for them.
+			Ok(registry) => fleet.comparable(&registry),
 			Err(error) => return report.problems.push(WorkerError::Chain(error)),
 		};
-		for change in fleet_changes(&fleet.vehicles, &registry) {
+		let retired = match chain.retired(&unregistered(&fleet.vehicles, &registry)) {
+			Ok(retired) => retired.into_iter().collect(),
+			Err(error) => return report.problems.push(WorkerError::Chain(error)),
+		};
+		for change in fleet_changes(&fleet.vehicles, &registry, &retired) {
 			if self.proposals_sent.contains_key(&change) {
 				continue;
 			}
@@ -562,19 +625,23 @@ impl Worker {
 	}
 
 	/// `vehicle`'s leaf and proof in the newest batch whose accepted commitment is this
-	/// operator's, with its refused readings; `None` when it has no weight in that batch (or no
-	/// batch was accepted yet).
+	/// operator's, with its behaviour factor there and its refused readings; `None` when it has
+	/// no weight in that batch (or no batch was accepted yet).
 	pub fn proof_for(&self, vehicle: &VehicleId) -> Option<VehicleProof> {
-		let tree = self.trees.get(&self.proof_batch?)?;
-		let (leaf, leaf_salt, proof) = tree.proof_for_vehicle(vehicle)?;
-		Some(VehicleProof {
-			batch: tree.batch(),
-			leaf,
-			leaf_salt,
-			proof,
-			commitment: tree.commitment(),
-			rejected: self.rejected(vehicle),
-		})
+		self.snapshot(None).proof_for(vehicle)
+	}
+
+	/// What the node's proof RPC reads until the next step: the tree of the newest batch whose
+	/// accepted commitment is this operator's and every car's refused readings. Shares what it
+	/// can with `previous` (the tree always; the refused readings while none was added).
+	pub fn snapshot(&self, previous: Option<&ProofSnapshot>) -> ProofSnapshot {
+		let tree = self.proof_batch.and_then(|batch| self.trees.get(&batch)).cloned();
+		let count = self.ledger.as_ref().map_or(0, Ledger::rejected_total);
+		let rejected = match previous {
+			Some(previous) if previous.rejected_count == count => previous.rejected.clone(),
+			_ => Arc::new(self.ledger.as_ref().map(Ledger::rejected_by_car).unwrap_or_default()),
+		};
+		ProofSnapshot { step: self.steps, tree, rejected, rejected_count: count }
 	}
 
 	/// `vehicle`'s last refused readings, oldest first.
@@ -584,7 +651,7 @@ impl Worker {
 
 	/// The tree built for `batch`, while it is kept.
 	pub fn tree(&self, batch: u64) -> Option<&BatchTree> {
-		self.trees.get(&batch)
+		self.trees.get(&batch).map(|tree| &**tree)
 	}
 
 	/// The ledger, once the first view gave its rules.

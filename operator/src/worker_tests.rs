@@ -1,7 +1,10 @@
 //! The worker against a fake chain and an in-memory service: honest operators agree, restarts
 //! change nothing, a lying feed is seen, claims verify, fleet differences are proposed once.
 
-use std::cell::RefCell;
+use std::{
+	cell::RefCell,
+	collections::{BTreeMap, BTreeSet},
+};
 
 use sp_arithmetic::Perbill;
 use valley_merkle_sum::{point, verify, Commitment, Leaf, Proof, Salt};
@@ -9,6 +12,7 @@ use valley_merkle_sum::{point, verify, Commitment, Leaf, Proof, Salt};
 use crate::{
 	batch::BatchTree,
 	ledger::Ledger,
+	telematics::BehaviourError,
 	testing::{reading, salt_of, FakeService, Rng, RULES},
 	types::{FleetChange, Reading, RegistryEntry, RejectReason, DAY_MS, HOUR_MS},
 	worker::*,
@@ -39,16 +43,22 @@ fn readings() -> Vec<Reading> {
 	all
 }
 
-/// Cars 1 to 8, car 3 at 80%, car 8 active from day 2.
+/// Cars 1 to 8, car 8 active from day 2.
 fn registry() -> Vec<RegistryEntry> {
 	(1..=8u8)
 		.map(|car| RegistryEntry {
 			vehicle: [car; 32],
 			owner: [100 + car; 32],
 			activation_ms: if car == 8 { T0 + 2 * DAY_MS } else { T0 },
-			behaviour: if car == 3 { Perbill::from_percent(80) } else { Perbill::one() },
+			owner_since_ms: T0,
+			version: 0,
 		})
 		.collect()
+}
+
+/// The service's behaviour factors: car 3 at 80 % (a violation).
+fn factors() -> BTreeMap<[u8; 32], Perbill> {
+	[([3u8; 32], Perbill::from_percent(80))].into()
 }
 
 /// Batch `batch`'s commitment computed directly: the readings received by the cut-off, in order.
@@ -57,7 +67,7 @@ fn expected(readings: &[Reading], batch: u64, close_ms: u64) -> Commitment {
 	for reading in readings.iter().take_while(|reading| reading.received_ms <= close_ms) {
 		let _ = ledger.apply(reading);
 	}
-	let leaves = ledger.weights(close_ms, &registry());
+	let leaves = ledger.weights(close_ms, &registry(), &factors());
 	BatchTree::build(batch, close_ms, salt_of(batch), leaves).unwrap().commitment()
 }
 
@@ -70,6 +80,7 @@ struct FakeChain {
 	commits: RefCell<Vec<(u64, Commitment)>>,
 	claims: RefCell<Vec<(u64, u32, Leaf, Salt, Proof)>>,
 	proposals: RefCell<Vec<FleetChange>>,
+	retired: RefCell<Vec<[u8; 32]>>,
 	failing: RefCell<bool>,
 }
 
@@ -141,6 +152,11 @@ impl Chain for FakeChain {
 		self.proposals.borrow_mut().push(change);
 		self.submitted()
 	}
+
+	fn retired(&self, vehicles: &[[u8; 32]]) -> Result<Vec<[u8; 32]>, String> {
+		let retired = self.retired.borrow();
+		Ok(vehicles.iter().filter(|id| retired.contains(id)).copied().collect())
+	}
 }
 
 fn committing(batch: u64, close_ms: u64) -> BatchView {
@@ -181,6 +197,7 @@ fn world() -> (Vec<Reading>, FakeService, FakeChain) {
 	}
 	service.set_now(END);
 	service.set_fleet(registry());
+	service.set_factors(vec![([3; 32], 800_000)]);
 	let chain = FakeChain::default();
 	*chain.registry.borrow_mut() = registry();
 	(readings, service, chain)
@@ -227,7 +244,7 @@ fn honest_workers_commit_the_same_root() {
 	assert_eq!(chain.commits(), vec![(1, want), (1, want)]);
 	// Nothing past the finalized time is applied.
 	assert!(slow.follower().applied_received_ms() <= CLOSE1 + HOUR_MS);
-	assert!(slow.follower().buffer().iter().all(|reading| reading.received_ms > CLOSE1 + HOUR_MS));
+	assert!(slow.follower().buffer().iter().all(|r| r.received_ms() > CLOSE1 + HOUR_MS));
 }
 
 #[test]
@@ -476,85 +493,111 @@ fn a_node_that_is_not_an_operator_does_nothing() {
 	assert!(worker.step(&FakeChain::default(), &service).is_err());
 }
 
-fn car(byte: u8, owner: u8, percent: u32) -> RegistryEntry {
+fn car(byte: u8, owner: u8) -> RegistryEntry {
 	RegistryEntry {
 		vehicle: [byte; 32],
 		owner: [owner; 32],
 		activation_ms: T0 + u64::from(byte),
-		behaviour: Perbill::from_percent(percent),
+		owner_since_ms: T0,
+		version: 0,
 	}
 }
 
+/// The same car with its owner recorded at `owner_since_ms`, at `version`.
+fn since(car: RegistryEntry, owner_since_ms: u64, version: u32) -> RegistryEntry {
+	RegistryEntry { owner_since_ms, version, ..car }
+}
+
 #[test]
-fn fleet_changes_are_the_differences_in_id_order() {
+fn fleet_changes_propose_what_the_service_is_the_authority_for_bound_to_the_entry() {
 	use FleetChange::*;
 	let register = |byte: u8, owner: u8| Register {
 		vehicle: [byte; 32],
 		owner: [owner; 32],
 		activation_ms: T0 + u64::from(byte),
 	};
+	let none = BTreeSet::new();
 	let table = [
 		(vec![], vec![], vec![]),
-		(vec![car(1, 9, 100)], vec![car(1, 9, 100)], vec![]),
+		(vec![car(1, 9)], vec![car(1, 9)], vec![]),
 		// Activation times are not compared.
-		(vec![car(1, 9, 100)], vec![RegistryEntry { activation_ms: 0, ..car(1, 9, 100) }], vec![]),
-		(vec![car(2, 9, 50), car(1, 8, 100)], vec![], vec![register(1, 8), register(2, 9)]),
+		(vec![car(1, 9)], vec![RegistryEntry { activation_ms: 0, ..car(1, 9) }], vec![]),
+		(vec![car(2, 9), car(1, 8)], vec![], vec![register(1, 8), register(2, 9)]),
+		// Cars missing from the fleet are left alone: the owner or the council deregisters.
+		(vec![], vec![car(2, 9), car(1, 8)], vec![]),
+		// The service sold car 1 after its owner on chain took it: a transfer from that owner,
+		// at the entry's version.
 		(
-			vec![],
-			vec![car(2, 9, 50), car(1, 8, 100)],
-			vec![Deregister { vehicle: [1; 32] }, Deregister { vehicle: [2; 32] }],
+			vec![since(car(1, 7), T0 + 10, 0)],
+			vec![since(car(1, 9), T0 + 5, 3)],
+			vec![Transfer { vehicle: [1; 32], version: 3, from: [9; 32], to: [7; 32] }],
 		),
+		// The owner passed car 1 on on chain after the service recorded its owner: final, never
+		// proposed back (the service follows the chain).
+		(vec![since(car(1, 7), T0 + 10, 0)], vec![since(car(1, 9), T0 + 20, 4)], vec![]),
+		(vec![since(car(1, 7), T0 + 10, 0)], vec![since(car(1, 9), T0 + 10, 4)], vec![]),
 		(
-			vec![car(1, 7, 100), car(2, 9, 80), car(3, 9, 100), car(4, 5, 50), car(6, 6, 30)],
-			vec![car(5, 9, 100), car(1, 9, 100), car(2, 9, 100), car(3, 8, 10), car(7, 7, 7)],
 			vec![
-				Transfer { vehicle: [1; 32], to: [7; 32] },
-				Behaviour { vehicle: [2; 32], factor: Perbill::from_percent(80) },
-				Transfer { vehicle: [3; 32], to: [9; 32] },
-				Behaviour { vehicle: [3; 32], factor: Perbill::one() },
+				since(car(1, 7), T0 + 1, 0),
+				car(2, 9),
+				since(car(3, 9), T0 + 1, 0),
+				car(4, 5),
+				car(6, 6),
+			],
+			vec![car(5, 9), car(1, 9), since(car(2, 9), T0, 2), since(car(3, 8), T0, 1), car(7, 7)],
+			vec![
+				Transfer { vehicle: [1; 32], version: 0, from: [9; 32], to: [7; 32] },
+				Transfer { vehicle: [3; 32], version: 1, from: [8; 32], to: [9; 32] },
 				register(4, 5),
-				Deregister { vehicle: [5; 32] },
 				register(6, 6),
-				Deregister { vehicle: [7; 32] },
 			],
 		),
 	];
 	for (fleet, registry, expected) in table {
-		assert_eq!(fleet_changes(&fleet, &registry), expected, "{fleet:?} {registry:?}");
+		assert_eq!(fleet_changes(&fleet, &registry, &none), expected, "{fleet:?} {registry:?}");
 	}
+	// A car its owner (or the council) deregistered is not registered again.
+	let retired: BTreeSet<_> = [[2u8; 32]].into();
+	assert_eq!(fleet_changes(&[car(2, 9), car(1, 8)], &[], &retired), vec![register(1, 8)]);
 }
 
 #[test]
 fn fleet_differences_are_proposed_once_and_again_if_still_there() {
 	let service = FakeService::default();
 	let chain = FakeChain::default();
-	service.set_fleet(vec![car(1, 7, 100), car(2, 9, 80), car(3, 9, 100), car(4, 5, 50)]);
-	*chain.registry.borrow_mut() =
-		vec![car(1, 9, 100), car(2, 9, 100), car(3, 9, 100), car(9, 9, 100)];
+	service.set_fleet(vec![
+		since(car(1, 7), T0 + 1, 0),
+		since(car(2, 8), T0 + 1, 0),
+		car(3, 9),
+		car(4, 5),
+		car(8, 8),
+	]);
+	*chain.registry.borrow_mut() = vec![car(1, 9), car(2, 9), car(3, 9), car(9, 9)];
+	*chain.retired.borrow_mut() = vec![[8; 32]];
 	chain.set_view(T0, vec![]);
 	let mut worker = Worker::new();
 	let all = vec![
-		FleetChange::Transfer { vehicle: [1; 32], to: [7; 32] },
-		FleetChange::Behaviour { vehicle: [2; 32], factor: Perbill::from_percent(80) },
+		FleetChange::Transfer { vehicle: [1; 32], version: 0, from: [9; 32], to: [7; 32] },
+		FleetChange::Transfer { vehicle: [2; 32], version: 0, from: [9; 32], to: [8; 32] },
 		FleetChange::Register { vehicle: [4; 32], owner: [5; 32], activation_ms: T0 + 4 },
-		FleetChange::Deregister { vehicle: [9; 32] },
 	];
 	assert_eq!(step(&mut worker, &chain, &service).proposed, all);
 	assert_eq!(chain.registry_asked.borrow()[..], [(T0 / 6_000) as u32]);
 	for _ in 0..4 {
 		assert_eq!(step(&mut worker, &chain, &service).proposed, vec![]);
 	}
-	// The transfer got in; the rest is proposed again.
-	chain.registry.borrow_mut()[0].owner = [7; 32];
+	// The first transfer got in (the entry's version moved on, its owner's time too); the rest
+	// is proposed again.
+	chain.registry.borrow_mut()[0] = since(car(1, 7), T0 + 2, 1);
 	assert_eq!(step(&mut worker, &chain, &service).proposed, all[1..]);
-	assert_eq!(chain.proposals().len(), 7);
+	assert_eq!(chain.proposals().len(), 5);
 
 	// Fleets compared every third step.
 	let mut worker =
 		Worker::with_config(WorkerConfig { fleet_every_steps: 3, ..WorkerConfig::default() });
 	let proposed: Vec<usize> =
 		(0..7).map(|_| step(&mut worker, &chain, &service).proposed.len()).collect();
-	assert_eq!(proposed, [3, 0, 0, 0, 0, 0, 3]);
+	assert_eq!(proposed, [2, 0, 0, 0, 0, 0, 2]);
 	let fleets = service.requests().iter().filter(|path| *path == "/fleet").count();
 	assert_eq!(fleets, 6 + 3);
 
@@ -580,4 +623,151 @@ fn the_ledger_keeps_the_rules_of_the_first_view() {
 	chain.edit_view(|view| view.rules.daily_cap_km = 1);
 	step(&mut worker, &chain, &service);
 	assert_eq!(worker.ledger().map(|ledger| *ledger.rules()), Some(RULES));
+}
+
+#[test]
+fn garbage_mid_run_is_quarantined_and_batches_go_on() {
+	use crate::{follower::Anomalies, ledger::RejectedReading};
+	let (readings, service, chain) = world();
+	// Early on day 1, before batch 1's cut-off: car 2's unit reports 5,000,000,000 km (issue
+	// 26), a record names no car that reads, and the service's clock steps back an hour for one
+	// of car 5's readings.
+	let seq_of = |car: u8| {
+		let at =
+			readings.iter().position(|r| r.vehicle == [car; 32] && r.received_ms > T0 + DAY_MS);
+		at.unwrap() as u64 + 1
+	};
+	let (odometer, nameless, stepped_back) = (seq_of(2), seq_of(4), seq_of(5));
+	service.set_raw_odometer(odometer, 5_000_000_000);
+	service.set_raw(nameless, "vehicle", r#""LIMVALLEY00000004""#);
+	service.edit(stepped_back, |reading| reading.received_ms -= HOUR_MS);
+	// The roots are those of the readings without the two garbage records.
+	let clean: Vec<Reading> = (1..)
+		.zip(&readings)
+		.filter(|(seq, _)| ![odometer, nameless].contains(seq))
+		.map(|(_, reading)| *reading)
+		.collect();
+	let want = [expected(&clean, 1, CLOSE1), expected(&clean, 2, CLOSE2)];
+	chain.set_view(CLOSE2 + HOUR_MS, vec![committing(1, CLOSE1), committing(2, CLOSE2)]);
+
+	let mut fast = Worker::new();
+	assert_eq!(step(&mut fast, &chain, &service).committed, vec![1, 2]);
+	// One page a step (the garbage in the first): the same roots, in two steps.
+	let mut slow = slow_worker();
+	let committed: Vec<Vec<u64>> =
+		(0..3).map(|_| step(&mut slow, &chain, &service).committed).collect();
+	assert_eq!(committed, [vec![], vec![1, 2], vec![]]);
+	assert_eq!(chain.commits(), vec![(1, want[0]), (2, want[1]), (1, want[0]), (2, want[1])]);
+
+	// The owner of car 2 sees the garbage reading with its reason; the nameless record is in the
+	// ledger's quarantine list.
+	let garbage = RejectedReading {
+		seq: odometer,
+		odometer: u32::MAX,
+		timestamp_ms: readings[odometer as usize - 1].timestamp_ms,
+		reason: RejectReason::OdometerOutOfRange,
+	};
+	for worker in [&fast, &slow] {
+		assert_eq!(worker.rejected(&[2; 32]), vec![garbage]);
+		let ledger = worker.ledger().unwrap();
+		let quarantined: Vec<_> = ledger.quarantined().iter().map(|r| (r.seq, r.reason)).collect();
+		assert_eq!(quarantined, vec![(nameless, RejectReason::BadVehicleId)]);
+		let anomalies = worker.follower().anomalies();
+		assert_eq!(
+			anomalies,
+			Anomalies { quarantined: 2, duplicates: 0, unreadable: 0, clamped: 1 }
+		);
+	}
+	// And with its proof, once batch 1 is accepted.
+	chain.set_view(
+		CLOSE2 + HOUR_MS,
+		vec![drawing(1, CLOSE1, want[0], vec![]), committing(2, CLOSE2)],
+	);
+	step(&mut fast, &chain, &service);
+	let proof = fast.proof_for(&[2; 32]).unwrap();
+	assert_eq!((proof.batch, proof.rejected), (1, vec![garbage]));
+}
+
+#[test]
+fn behaviour_factors_at_the_cut_off_weigh_the_leaves_and_are_shown_with_the_proof() {
+	let (readings, service, chain) = world();
+	let one = expected(&readings, 1, CLOSE1);
+	let mut worker = Worker::new();
+	chain.set_view(CLOSE2 + HOUR_MS, vec![drawing(1, CLOSE1, one, vec![])]);
+	step(&mut worker, &chain, &service);
+	// The factors were asked as of the batch's cut-off.
+	assert!(service.requests().contains(&format!("/behaviour?at_ms={CLOSE1}")));
+	let three = worker.proof_for(&[3; 32]).unwrap();
+	assert_eq!(three.behaviour, Perbill::from_percent(80));
+	assert_eq!(worker.proof_for(&[1; 32]).unwrap().behaviour, Perbill::one());
+	// Car 3's weight is 80 % of what it weighs without a factor.
+	let mut clean = Ledger::new(RULES);
+	for reading in readings.iter().take_while(|reading| reading.received_ms <= CLOSE1) {
+		let _ = clean.apply(reading);
+	}
+	let unweighted = clean.weights(CLOSE1, &registry(), &BTreeMap::new());
+	let km = unweighted.iter().find(|(id, _)| *id == [3; 32]).unwrap().1;
+	assert_eq!(three.leaf.weight, Perbill::from_percent(80).mul_floor(km));
+	// A service that lies about the factors commits another root.
+	let liar = FakeService::default();
+	for reading in &readings {
+		liar.push(*reading);
+	}
+	liar.set_now(END);
+	liar.set_factors(vec![([3; 32], 1_000_000), ([2; 32], 0)]);
+	let chain = FakeChain::default();
+	*chain.registry.borrow_mut() = registry();
+	chain.set_view(CLOSE2 + HOUR_MS, vec![committing(1, CLOSE1)]);
+	step(&mut Worker::new(), &chain, &liar);
+	assert_ne!(chain.commits(), vec![(1, one)]);
+}
+
+#[test]
+fn unreadable_factors_hold_back_the_batch_and_a_bad_entry_weighs_at_100_percent() {
+	let (readings, service, chain) = world();
+	chain.set_view(CLOSE2 + HOUR_MS, vec![committing(1, CLOSE1)]);
+	service.fail(Some("/behaviour"));
+	let mut worker = Worker::new();
+	let report = worker.step(&chain, &service).unwrap();
+	assert!(
+		matches!(
+			report.problems[..],
+			[WorkerError::Behaviour { batch: 1, error: AnswerError::Status(503) }]
+		),
+		"{:?}",
+		report.problems
+	);
+	assert_eq!(report.committed, Vec::<u64>::new());
+	service.fail(None);
+	assert_eq!(step(&mut worker, &chain, &service).committed, vec![1]);
+	assert_eq!(chain.commits(), vec![(1, expected(&readings, 1, CLOSE1))]);
+	// Car 3 listed twice: left out for everyone, it weighs at 100 %, and it is reported.
+	service.set_factors(vec![([3; 32], 800_000), ([3; 32], 700_000)]);
+	let chain = FakeChain::default();
+	*chain.registry.borrow_mut() = registry();
+	chain.set_view(CLOSE2 + HOUR_MS, vec![committing(1, CLOSE1)]);
+	let report = Worker::new().step(&chain, &service).unwrap();
+	assert!(report.problems.iter().any(|problem| matches!(
+		problem,
+		WorkerError::BehaviourEntry { batch: 1, error: BehaviourError::DuplicateVehicle { .. } }
+	)));
+	assert_ne!(chain.commits(), vec![(1, expected(&readings, 1, CLOSE1))]);
+}
+
+#[test]
+fn snapshots_share_the_tree_and_the_refused_readings_until_a_new_one_is_refused() {
+	let (readings, service, chain) = world();
+	let one = expected(&readings, 1, CLOSE1);
+	let mut worker = Worker::new();
+	chain.set_view(CLOSE2 + HOUR_MS, vec![drawing(1, CLOSE1, one, vec![])]);
+	step(&mut worker, &chain, &service);
+	let first = worker.snapshot(None);
+	assert_eq!(first.proof_for(&[3; 32]), worker.proof_for(&[3; 32]));
+	assert!(first.tree.is_some());
+	let second = worker.snapshot(Some(&first));
+	assert!(std::sync::Arc::ptr_eq(&first.rejected, &second.rejected));
+	assert!(std::sync::Arc::ptr_eq(first.tree.as_ref().unwrap(), second.tree.as_ref().unwrap()));
+	// The faulty car's refused readings are in it, as the worker has them.
+	let faulty = first.rejected.keys().next().copied().expect("the faulty car's refusals");
+	assert_eq!(first.rejected(&faulty), worker.rejected(&faulty));
 }

@@ -227,9 +227,9 @@ impl_runtime_apis! {
 			leaf_salt: pallet_mileage::Salt,
 			proof: pallet_mileage::Proof,
 		) -> Result<pallet_mileage_runtime_api::Share<Balance>, pallet_mileage_runtime_api::ShareError> {
-			// The next batch hands out its own reward and what earlier batches carried over.
-			let info = crate::Stone::stone_info();
-			crate::Mileage::share(batch, leaf, leaf_salt, proof, info.current_reward + info.carried_over)
+			// The next batch hands out its own reward and what it takes of what earlier batches
+			// carried over.
+			crate::Mileage::share(batch, leaf, leaf_salt, proof, crate::Stone::next_batch_amount())
 		}
 
 		fn batches() -> Vec<pallet_mileage_runtime_api::BatchStatus<AccountId, Balance>> {
@@ -244,6 +244,10 @@ impl_runtime_apis! {
 
 		fn rules() -> pallet_mileage_runtime_api::Rules {
 			crate::Mileage::rules()
+		}
+
+		fn retired(vehicles: Vec<pallet_mileage::VehicleId>) -> Vec<pallet_mileage::VehicleId> {
+			crate::Mileage::retired(vehicles)
 		}
 
 		fn operators() -> Vec<AccountId> {

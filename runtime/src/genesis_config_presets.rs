@@ -28,8 +28,8 @@ use pallet_collectibles::{GenesisArtwork, MediaKind};
 
 use crate::{
 	configs, AccountId, Balance, BalancesConfig, BlockNumber, CollectiblesConfig, CrystalsConfig,
-	OracleMembershipConfig, RedemptionConfig, RuntimeGenesisConfig, StoneConfig, SudoConfig, DAYS,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	MileageConfig, OracleMembershipConfig, RedemptionConfig, RuntimeGenesisConfig, StoneConfig,
+	SudoConfig, DAYS, EXISTENTIAL_DEPOSIT, UNIT,
 };
 
 /// The preset of the nine-validator network run by the car maker and its partners.
@@ -228,6 +228,7 @@ fn genesis(
 	admin: AccountId,
 	stone: StoneConfig,
 	oracles: Vec<AccountId>,
+	min_operators: u32,
 	extras: Extras,
 ) -> Value {
 	let Extras { collectibles, redemption, crystals } = extras;
@@ -249,6 +250,7 @@ fn genesis(
 		oracle_membership: OracleMembershipConfig {
 			members: oracles.try_into().expect("at most MAX_ORACLES"),
 		},
+		mileage: MileageConfig { min_operators },
 		collectibles,
 		redemption,
 		crystals,
@@ -381,10 +383,11 @@ pub const NEW_TOTEM_MEDIA_HASH: [u8; 32] =
 	hex!("83686b03fa65edc0602aaad3edfd38c73fb5390dc190c006620108fa9ba5dad1");
 
 /// A development chain: endowed development accounts, Alice the admin, short batches, and
-/// `oracles` as the oracle operators.
+/// `oracles` as the oracle operators, `min_operators` of whom at least must agree.
 fn development_chain_genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	oracles: Vec<AccountId>,
+	min_operators: u32,
 ) -> Value {
 	genesis(
 		authorities,
@@ -392,6 +395,7 @@ fn development_chain_genesis(
 		Sr25519Keyring::Alice.to_account_id(),
 		stone_programme(&IM_VALLEY, DEV_BATCH_LENGTH_MS),
 		oracles,
+		min_operators,
 		Extras {
 			collectibles: development_collectibles(),
 			redemption: development_catalogue(),
@@ -406,6 +410,13 @@ fn local_oracles() -> Vec<AccountId> {
 	VALIDATOR_KEYS.iter().map(|(sr25519, _)| AccountId::from(*sr25519)).collect()
 }
 
+/// At least five operators agree on IM Valley's roots and registry changes (the majority of its
+/// nine), whatever the membership: a chain with fewer operators pays no batch.
+pub const IM_VALLEY_MIN_OPERATORS: u32 = 5;
+
+/// At least four of GoFun's seven operators agree.
+pub const GOFUN_MIN_OPERATORS: u32 = 4;
+
 fn im_valley_genesis() -> Value {
 	let admin = AccountId::from(IM_VALLEY_ADMIN);
 	genesis(
@@ -413,8 +424,10 @@ fn im_valley_genesis() -> Value {
 		vec![(admin.clone(), ADMIN_ENDOWMENT)],
 		admin,
 		stone_programme(&IM_VALLEY, pallet_stone::TEN_MINUTES_MS),
-		// The admin adds the operators (oracleMembership.addMember) once their nodes run.
-		Vec::new(),
+		// The nine validators run the oracle operators from genesis: no batch is paid and no car
+		// registered until five of them agree (a lone first operator decides nothing).
+		local_oracles(),
+		IM_VALLEY_MIN_OPERATORS,
 		Extras {
 			// The admin registers charities and approves artists by call.
 			collectibles: CollectiblesConfig::default(),
@@ -437,7 +450,8 @@ pub fn gofun_task_kinds() -> Vec<(pallet_crystals::TaskKindId, Vec<u8>, u64, u32
 /// GoFun's Energy Cube: seven consortium authorities, each an oracle operator (four make a
 /// majority); `//GoFunAdmin` the admin and task issuer; its own pools and 30-second batches.
 /// Behaviour factors (0.9 per traffic violation, 0.75 per at-fault insurance claim) come from the
-/// car-sharing service's fleet list through the operators' quorum, as every vehicle change does.
+/// car-sharing service and stay off chain: every operator applies them, as of each batch's
+/// cut-off, to the weights it commits.
 fn gofun_genesis() -> Value {
 	let admin = AccountId::from(GOFUN_ADMIN);
 	genesis(
@@ -446,6 +460,7 @@ fn gofun_genesis() -> Value {
 		admin.clone(),
 		stone_programme(&GOFUN, GOFUN_BATCH_LENGTH_MS),
 		GOFUN_VALIDATOR_KEYS.iter().map(|(sr25519, _)| AccountId::from(*sr25519)).collect(),
+		GOFUN_MIN_OPERATORS,
 		Extras {
 			collectibles: CollectiblesConfig::default(),
 			redemption: RedemptionConfig::default(),
@@ -458,11 +473,13 @@ fn gofun_genesis() -> Value {
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => {
-			development_chain_genesis(alice_authority(), vec![DEV_ORACLE.to_account_id()])
+			development_chain_genesis(alice_authority(), vec![DEV_ORACLE.to_account_id()], 1)
 		},
-		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => {
-			development_chain_genesis(authorities(&VALIDATOR_KEYS), local_oracles())
-		},
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => development_chain_genesis(
+			authorities(&VALIDATOR_KEYS),
+			local_oracles(),
+			IM_VALLEY_MIN_OPERATORS,
+		),
 		IM_VALLEY_RUNTIME_PRESET => im_valley_genesis(),
 		GOFUN_RUNTIME_PRESET => gofun_genesis(),
 		_ => return None,

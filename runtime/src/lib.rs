@@ -79,7 +79,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("im-valley"),
 	impl_name: Cow::Borrowed("im-valley"),
 	authoring_version: 1,
-	spec_version: 110,
+	spec_version: 111,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -169,12 +169,16 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// of spec 108 or earlier is at Stone storage version 0 and gets IM Valley's pools (210M/90M). A
 /// chain built from a spec-109 genesis (GoFun's among them) starts at version 1 and is never
 /// touched. Remove once every IM Valley chain has upgraded.
+///
+/// Spec 111 binds registry changes to the vehicle's entry (mileage storage version 2): vehicles
+/// get their version and owner's time, and proposals waiting under version 1 are dropped.
 type Migrations = (
 	pallet_stone::migrations::v1::MigrateV0ToV1<
 		Runtime,
 		configs::ImValleyMiningPool,
 		configs::ImValleyEducationPool,
 	>,
+	pallet_mileage::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Executive: dispatches to the pallets.

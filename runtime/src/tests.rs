@@ -750,8 +750,17 @@ fn a_vehicle_committed_by_the_development_operator_is_proven_and_paid() {
 			signature
 		}))
 		.is_err());
-		// The next block draws the points; the car's proof wins its slot, paid to its owner.
-		run_block(4, t0 + 3_612_000);
+		// The points are drawn at the height fixed at the close: `DrawDelay` blocks after it (the
+		// root was accepted before); the car's proof wins its slot, paid to its owner.
+		let draw_at = 3
+			+ <<Runtime as pallet_mileage::Config>::DrawDelay as frame_support::traits::Get<
+				BlockNumber,
+			>>::get();
+		for n in 4..draw_at {
+			run_block(n, t0 + 3_606_000 + u64::from(n - 3) * 6_000);
+			assert!(Mileage::batches_in_flight()[0].slots.is_empty(), "no draw before {draw_at}");
+		}
+		run_block(draw_at, t0 + 3_606_000 + u64::from(draw_at - 3) * 6_000);
 		let before = Balances::balance(&alice);
 		let claim = pallet_mileage::Call::claim {
 			batch,
@@ -764,7 +773,7 @@ fn a_vehicle_committed_by_the_development_operator_is_proven_and_paid() {
 		assert!(Balances::balance(&alice) > before);
 		// Claimed once: the same claim is refused.
 		assert!(Executive::apply_extrinsic(authorized(claim)).is_err());
-		run_block(5, t0 + 3_618_000);
+		run_block(draw_at + 1, t0 + 3_606_000 + u64::from(draw_at - 2) * 6_000);
 		let batches = Mileage::recent_batches(1);
 		assert_eq!((batches[0].batch, batches[0].winners[0].vehicle), (batch, car));
 		let share = Mileage::share(
@@ -940,7 +949,8 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 			[1; 32]
 		));
 		// An hour later; the next block closes the batch due; the operator commits it (the points
-		// are drawn at the end of the next block) and Alice opens a box.
+		// are drawn at the end of the block `DrawDelay` after the close) and, in the block before
+		// that, Alice opens a box (drawn at the end of the next block).
 		build_block(2, SLOT_0 + 600);
 		build_block(3, SLOT_0 + 601);
 		let batch = Mileage::batches_in_flight()[0].batch;
@@ -948,11 +958,19 @@ fn draws_and_payouts_are_events_of_the_block_not_of_its_transactions() {
 		assert_ok!(commitment
 			.function
 			.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
+		let draw_at = 3
+			+ <<Runtime as pallet_mileage::Config>::DrawDelay as frame_support::traits::Get<
+				BlockNumber,
+			>>::get();
+		for n in 4..draw_at {
+			build_block(n, SLOT_0 + 598 + u64::from(n));
+		}
 		assert_ok!(Crystals::open_box(RuntimeOrigin::signed(alice.clone()), 1));
 
-		// Block 4: inherents, a stranger's remark, then the end of the block.
-		start_block(4, SLOT_0 + 602);
-		let beacon = beacon_inherent(&slot_author_key(SLOT_0 + 602), SLOT_0 + 602);
+		// The draw block: inherents, a stranger's remark, then the end of the block.
+		let slot = SLOT_0 + 598 + u64::from(draw_at);
+		start_block(draw_at, slot);
+		let beacon = beacon_inherent(&slot_author_key(slot), slot);
 		assert_ok!(Executive::apply_extrinsic(beacon).expect("the beacon applies"));
 		let bob = sr25519::Pair::from_string("//Bob", None).unwrap();
 		let genesis = System::block_hash(0);

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { startNode, startSimulator, waitFor } from './harness.js';
 
@@ -94,11 +94,13 @@ async function recordChain (api, operator) {
 }
 
 // The operator's `mileage_proof` answer for `vehicle`, asked as `signer`: its signature over
-// ("valley/mi/prooff", genesis hash, vehicle), the SCALE encoding of a 16-byte tag and two hashes.
-function requestProof (vehicle, signer) {
-  const message = u8aConcat(stringToU8a(PROOF_REQUEST_TAG), node.api.genesisHash.toU8a(), hexToU8a(vehicle));
-  assert.equal(message.length, 16 + 32 + 32);
-  return node.provider.send('mileage_proof', [vehicle, u8aToHex(signer.sign(message))]);
+// ("valley/mi/prooff", genesis hash, vehicle, last valid time in ms), the SCALE encoding of a
+// 16-byte tag, two hashes and a u64.
+function requestProof (vehicle, signer, validUntil = Date.now() + 60_000) {
+  const message = u8aConcat(stringToU8a(PROOF_REQUEST_TAG), node.api.genesisHash.toU8a(), hexToU8a(vehicle),
+    bnToU8a(validUntil, { bitLength: 64, isLe: true }));
+  assert.equal(message.length, 16 + 32 + 32 + 8);
+  return node.provider.send('mileage_proof', [vehicle, validUntil, u8aToHex(signer.sign(message))]);
 }
 
 // The service's readings, all of them, oldest first.
@@ -123,12 +125,10 @@ test('the operator\'s worker registers the service\'s fleet by itself, under key
   assert.equal(fleet[VIOLATION_CAR].behaviour_ppm, 800_000);
 
   // Nobody registers anything: the worker proposes the fleet, Ferdie's proposals are a majority.
-  const registry = await waitFor('the fleet registered with its behaviour factors', async () => {
+  const registry = await waitFor('the fleet registered', async () => {
     const entries = await api.query.mileage.vehicles.entries();
     const byId = new Map(entries.map(([key, value]) => [key.args[0].toHex(), value.unwrap()]));
-    const done = fleet.every((car) =>
-      byId.get(car.vehicle)?.behaviour.toNumber() === car.behaviour_ppm * 1_000);
-    return done && byId;
+    return fleet.every((car) => byId.has(car.vehicle)) && byId;
   }, { timeoutMs: 90_000 });
 
   assert.equal(registry.size, CARS, 'the fleet and nothing else');
@@ -155,10 +155,10 @@ test('the operator\'s worker registers the service\'s fleet by itself, under key
     // The runtime API the owners' wallets use says the same.
     const info = (await api.call.mileageApi.vehicle(car.vehicle)).unwrap();
     assert.equal(info.owner.toString(), owner.pair.address);
-    assert.equal(info.behaviour.toNumber(), car.behaviour_ppm * 1_000);
+    // No driving record on chain: the behaviour factor stays with the operators.
+    assert.ok(!('behaviour' in info.toJSON()), 'no behaviour factor in the registry');
+    assert.ok(!('behaviour' in vehicle.toJSON()), 'no behaviour factor in storage');
   }
-  assert.equal(registry.get(fleet[VIOLATION_CAR].vehicle).behaviour.toNumber(), 800_000_000, 'Perbill 80%');
-  assert.equal(registry.get(fleet[0].vehicle).behaviour.toNumber(), 1_000_000_000, 'Perbill 100%');
 
   // A vehicle id is the service's keyed hash of the VIN: the VIN read off a windshield, or its
   // plain hash, finds nothing on chain.
@@ -293,6 +293,7 @@ test('an owner fetches its car\'s leaf and proof and the runtime confirms its sh
   const km = own[own.length - 1].odometer_km - own[0].odometer_km;
   const expected = km * car.behaviour_ppm / 1_000_000;
   assert.ok(Math.abs(answer.leaf.weight - expected) < 1, `weight ${answer.leaf.weight}: ${km} km by the cut-off`);
+  assert.equal(answer.behaviourPpm, car.behaviour_ppm, 'the owner sees its behaviour factor');
 
   const share = (leaf) => api.call.mileageApi.share(answer.batch, leaf, answer.leafSalt, {
     leafIndex: answer.proof.leafIndex,
@@ -312,9 +313,26 @@ test('an owner fetches its car\'s leaf and proof and the runtime confirms its sh
   assert.ok(standing.winnersPerBatch.toNumber() >= 1);
   assert.ok(standing.expectedPerBatch.toBigInt() > 0n);
 
-  // Nobody but the owner learns a car's weight.
+  // Nobody but the owner learns a car's weight; a request past its last valid time, or valid for
+  // longer than ten minutes, is refused.
   const stranger = [...accounts.values()].find(({ name }) => name !== owner.name);
   await assert.rejects(requestProof(car.vehicle, stranger.pair), /NotOwner/);
+  await assert.rejects(requestProof(car.vehicle, owner.pair, Date.now() - 1_000), /RequestExpired/);
+  await assert.rejects(requestProof(car.vehicle, owner.pair, Date.now() + 3_600_000), /ValidityTooLong/);
+
+  // The car with a reported violation weighs 80 % of its kilometres, and its owner is told so by
+  // the operator: the factor is applied off chain.
+  const violator = fleet[VIOLATION_CAR];
+  const violatorOwner = accounts.get(violator.owner);
+  const violation = await waitFor('a proof of the car with a violation', async () => {
+    const answer = await requestProof(violator.vehicle, violatorOwner.pair);
+    return answer.batch !== null && answer;
+  }, { timeoutMs: 90_000, everyMs: 2_000 });
+  assert.equal(violation.behaviourPpm, 800_000);
+  const [violationClosed] = chain.events('mileage', 'BatchClosed').filter(({ data }) => data.batch.toNumber() === violation.batch);
+  const driven = (await readings()).filter((r) => r.vehicle === violator.vehicle && r.received_ms <= violationClosed.data.closeMs.toNumber());
+  const violatorKm = driven[driven.length - 1].odometer_km - driven[0].odometer_km;
+  assert.ok(Math.abs(violation.leaf.weight - violatorKm * 0.8) < 1, `weight ${violation.leaf.weight}: 80 % of ${violatorKm} km`);
   // A VIN's plain hash is no vehicle.
   await assert.rejects(requestProof(blake2AsHex(VIN(0)), owner.pair), /UnknownVehicle/);
 

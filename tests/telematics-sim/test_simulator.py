@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import unittest
 import urllib.request
 
@@ -75,7 +76,13 @@ class ImValley(unittest.TestCase):
                 clock.ms += 6000
                 f.tick(6)
                 if t % 50 == 0:
-                    answers += [f.fleet(False), f.fleet(True)]
+                    honest, lying = f.fleet(False), f.fleet(True)
+                    # Newer than that commit: when the service recorded each owner (its start,
+                    # the liar's "sale" of car 0 as it answers).
+                    self.assertTrue(all(v.pop("owner_since_ms") == f.start_ms for v in honest["vehicles"]))
+                    self.assertEqual(lying["vehicles"][0].pop("owner_since_ms"), lying["now_ms"])
+                    self.assertTrue(all(v.pop("owner_since_ms") == f.start_ms for v in lying["vehicles"][1:]))
+                    answers += [honest, lying]
             answers += [f.after(0, 10**6, False), f.after(0, 10**6, True)]
         digest = hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()
         self.assertEqual(digest, "942f7a7e65ffaa90408aacc697b205d9a54b5ec0cf3aff4a5d007a80932bfc5e")
@@ -86,7 +93,19 @@ class ImValley(unittest.TestCase):
         served = fleet("im-valley").fleet(False)["vehicles"]
         self.assertEqual([v["behaviour_ppm"] for v in served[:8]],
                          [1_000_000] * 3 + [800_000] + [1_000_000] * 4)
-        self.assertEqual(set(served[0]), {"vehicle", "owner", "activation_ms", "behaviour_ppm"})
+        self.assertEqual(set(served[0]), {"vehicle", "owner", "owner_since_ms", "activation_ms", "behaviour_ppm"})
+
+    def test_behaviour_factors_at_a_time_list_only_the_cars_below_a_clean_record(self):
+        f = fleet("im-valley")
+        honest = f.behaviour(123, False)
+        self.assertEqual(honest["at_ms"], 123)
+        # Every seventh car from car 3 has a violation.
+        self.assertEqual(honest["factors"],
+                         [{"vehicle": f.cars[i]["vehicle"], "behaviour_ppm": 800_000} for i in (3, 10, 17)])
+        # The lying feed clears car 3's violation and zeroes car 2.
+        lying = {v["vehicle"]: v["behaviour_ppm"] for v in f.behaviour(123, True)["factors"]}
+        self.assertEqual(lying, {f.cars[2]["vehicle"]: 0, f.cars[10]["vehicle"]: 800_000,
+                                 f.cars[17]["vehicle"]: 800_000})
 
 
 class GoFun(unittest.TestCase):
@@ -154,6 +173,62 @@ class Reception(unittest.TestCase):
             self.assertEqual(stamps[18:], [clock.ms] * 9)
 
 
+class Garbage(unittest.TestCase):
+    """--garbage-at and --clock-back-at: one bad record, or one tick stamped early, for the
+    operators' quarantine and clamp (issue 26)."""
+
+    def run_fleet(self, ticks=12, **injections):
+        with FrozenClock() as clock:
+            f = sim.Fleet(5, 0.2, 1, 1, 1.0, sim.DEFAULT_SECRET.encode(), sim.DEV_OWNERS, **injections)
+            notes = []
+            for _ in range(ticks):
+                clock.ms += 6000
+                notes.append(f.tick(6))
+        return f, notes
+
+    def test_garbage_at_records_one_more_reading_of_car_0(self):
+        plain, _ = self.run_fleet()
+        f, notes = self.run_fleet(garbage_at=30)
+        served = f.after(0, 500, False)["readings"]
+        garbage = [r for r in served if r["odometer_km"] == 5_000_000_000]
+        # The first tick at least 30 s in is the fifth (6 s a tick): right after car 0's reading.
+        self.assertEqual(len(garbage), 1)
+        self.assertEqual(garbage[0]["seq"], 4 * 5 + 2)
+        self.assertEqual(garbage[0]["vehicle"], f.fleet(False)["vehicles"][0]["vehicle"])
+        self.assertEqual(garbage[0]["odometer_km"], sim.GARBAGE_KM)
+        self.assertGreater(sim.GARBAGE_KM, 2**32 - 1)
+        before = served[garbage[0]["seq"] - 2]
+        self.assertEqual((before["vehicle"], before["received_ms"], before["timestamp_ms"]),
+                         (garbage[0]["vehicle"], garbage[0]["received_ms"], garbage[0]["timestamp_ms"]))
+        self.assertEqual([r["seq"] for r in served], list(range(1, 5 * 12 + 2)))
+        # Everything else is as without it, the lying feed's inflation too.
+        for liar in (False, True):
+            rest = [dict(r, seq=0) for r in f.after(0, 500, liar)["readings"] if r["odometer_km"] < 2**32]
+            self.assertEqual(rest, [dict(r, seq=0) for r in plain.after(0, 500, liar)["readings"]])
+        self.assertEqual([len(n) for n in notes], [0] * 4 + [1] + [0] * 7)
+        self.assertIn("reading 22 of car 0", notes[4][0])
+
+    def test_garbage_at_0_is_in_the_first_tick(self):
+        f, _ = self.run_fleet(ticks=2, garbage_at=0)
+        self.assertEqual([r["seq"] for r in f.readings if r["odometer_km"] == sim.GARBAGE_KM], [2])
+
+    def test_clock_back_at_stamps_one_tick_early(self):
+        plain, _ = self.run_fleet()
+        f, notes = self.run_fleet(clock_back_at=30, clock_back_ms=20_000)
+        stamps = [r["received_ms"] for r in f.after(0, 500, False)["readings"]]
+        ticks = [stamps[i:i + 5] for i in range(0, len(stamps), 5)]
+        plain_ticks = [[r["received_ms"] for r in plain.readings][i:i + 5] for i in range(0, 60, 5)]
+        # The fifth tick is stamped 20 s early: below the fourth tick's; the sixth is on time.
+        self.assertEqual(ticks[4], [plain_ticks[4][0] - 20_000] * 5)
+        self.assertLess(ticks[4][0], ticks[3][0])
+        self.assertEqual(ticks[:4] + ticks[5:], plain_ticks[:4] + plain_ticks[5:])
+        self.assertEqual([len(n) for n in notes], [0] * 4 + [1] + [0] * 7)
+        self.assertIn("readings 21 to 25 stamped 20000 ms back", notes[4][0])
+        # Nothing else changes.
+        strip = lambda readings: [dict(r, received_ms=0) for r in readings]
+        self.assertEqual(strip(f.readings), strip(plain.readings))
+
+
 class CommandLine(unittest.TestCase):
     def serve(self, *args):
         child = subprocess.Popen([sys.executable, "-B", SCRIPT, "--port", "0", *args],
@@ -176,6 +251,27 @@ class CommandLine(unittest.TestCase):
             self.assertEqual(vehicles[0]["vehicle"], sim.vehicle_id(secret, vin))
             self.assertEqual(get("/salt?batch=5")["salt"], sim.batch_salt(secret, 5))
             self.assertEqual("claims" in vehicles[0], programme == "gofun")
+
+    def test_garbage_at_serves_one_odometer_beyond_u32(self):
+        get = self.serve("--cars", "3", "--tick", "0.2", "--garbage-at", "0", "--clock-back-at", "0.3")
+        car0 = get("/fleet")["vehicles"][0]["vehicle"]
+        readings = []
+        for _ in range(100):
+            readings = get("/readings?after=0&limit=500")["readings"]
+            if len(readings) >= 10:
+                break
+            time.sleep(0.1)
+        garbage = [(r["seq"], r["vehicle"]) for r in readings if r["odometer_km"] == 5_000_000_000]
+        self.assertEqual(garbage, [(2, car0)])
+        stamps = [r["received_ms"] for r in readings]
+        self.assertEqual(sum(1 for a, b in zip(stamps, stamps[1:]) if b < a), 1)
+        self.assertEqual(len(readings), 4 + 3 * ((len(readings) - 4) // 3))
+
+    def test_bad_injections_are_refused(self):
+        for args in (["--garbage-at", "-1"], ["--clock-back-at", "x"], ["--clock-back-ms", "0"],
+                     ["--cars", "0", "--garbage-at", "5"]):
+            refused = subprocess.run([sys.executable, "-B", SCRIPT, *args], capture_output=True, text=True)
+            self.assertEqual(refused.returncode, 2, args)
 
     def test_a_secret_given_wins_and_an_unknown_programme_is_refused(self):
         get = self.serve("--programme", "gofun", "--secret", "another")

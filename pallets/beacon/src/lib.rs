@@ -34,10 +34,13 @@
 //!   any other key, or for another slot does not verify, so old outputs cannot be replayed.
 //! - **It knows the value first.** The author computes its block's randomness when its slot
 //!   begins, before anybody else. Consumers must therefore never let the author of the block
-//!   whose randomness they use change their inputs after seeing it: the mileage draw runs in
-//!   the block's `on_poll`, before any of its transactions, on weights frozen at the block's
-//!   start; a blind box drawn with block `r + 1`'s randomness (in that block's `on_finalize`) was
-//!   requested in block `r`, against what was fixed then.
+//!   whose randomness they use change their inputs after seeing it: a mileage batch is drawn in
+//!   the `on_finalize` of a height fixed when the batch closed (`close + DrawDelay` if its root
+//!   was accepted in an earlier block, else the first block after the commit window, where no
+//!   commitment is taken any more), so its root is frozen before the draw block exists, and
+//!   nobody who completes the majority can pick the draw block once its value is known; a blind
+//!   box drawn with block `r + 1`'s randomness (in that block's `on_finalize`) was requested in
+//!   block `r`, against what was fixed then.
 //! - **It can withhold its block.** An author who dislikes the outcome can skip its slot; the
 //!   next slot's author then makes the VRF (over another slot, so with another output). That
 //!   costs the author its block and its fees, only replaces one unknown value by another, and is

@@ -85,6 +85,7 @@ impl pallet_stone::Config for Test {
 	type Currency = Balances;
 	type Time = Timestamp;
 	type Distributor = ();
+	type MaxBatchMultiple = frame_support::traits::ConstU32<4>;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	// This pallet is the pool's consumer: Stone's `try_state` checks its count against ours.
 	type EducationReservations = CrystalsReserved;

@@ -2,8 +2,8 @@
 
 use crate::{depth, leaf_salt, Admission, Commitment, Error, Node, Salt, VehicleId, MAX_DEPTH};
 
-/// Builds a batch's [`Commitment`] from its leaves pushed one by one in ascending vehicle id
-/// order, keeping one pending node per level.
+/// Builds a batch's [`Commitment`] from its leaves pushed one by one in canonical order
+/// ([`crate::sort_canonically`]), keeping one pending node per level.
 #[derive(Clone, Debug)]
 pub struct RootBuilder {
 	batch_salt: Salt,
@@ -19,11 +19,12 @@ impl RootBuilder {
 		Self { batch_salt, admission: Admission::default(), pending: [None; MAX_DEPTH as usize] }
 	}
 
-	/// Adds the next leaf. Refuses, changing nothing, a vehicle not above the previous one, a zero
-	/// weight, or a weight that takes the total beyond `u64::MAX`.
+	/// Adds the next leaf. Refuses, changing nothing, a vehicle whose leaf salt is not above the
+	/// previous one's, a zero weight, or a weight that takes the total beyond `u64::MAX`.
 	pub fn push(&mut self, vehicle: VehicleId, weight: u64) -> Result<(), Error> {
-		self.admission.admit(&vehicle, weight)?;
-		let mut node = Node::leaf(&leaf_salt(&self.batch_salt, &vehicle), &vehicle, weight);
+		let salt = leaf_salt(&self.batch_salt, &vehicle);
+		self.admission.admit(&salt, weight)?;
+		let mut node = Node::leaf(&salt, &vehicle, weight);
 		// Carry upward like a binary counter. The count is below 2^64, so a free slot is always
 		// found within the 64.
 		for slot in self.pending.iter_mut() {

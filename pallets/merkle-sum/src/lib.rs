@@ -26,8 +26,11 @@
 //!
 //! let batch_salt = [7u8; 32]; // derived off chain from a secret of the car maker's service
 //! let leaves = [([1u8; 32], 30u64), ([2u8; 32], 0), ([5u8; 32], 12)];
-//! // Zero-weight cars cannot win: leave them out. The rest go in ascending vehicle id order.
-//! let sorted = leaves.into_iter().filter(|(_, weight)| *weight > 0);
+//! // Zero-weight cars cannot win: leave them out. The rest go in canonical order: ascending
+//! // leaf salt, a keyed hash of the vehicle id under the batch salt.
+//! let mut sorted: Vec<_> = leaves.into_iter().filter(|(_, weight)| *weight > 0).collect();
+//! valley_merkle_sum::sort_canonically(&batch_salt, &mut sorted);
+//! let sorted = sorted.into_iter();
 //!
 //! // An operator's worker: a streaming root, O(log n) memory.
 //! let mut builder = RootBuilder::new(batch_salt);
@@ -70,9 +73,10 @@
 //!
 //! ### Shape
 //!
-//! Leaves go in ascending vehicle id order, one per vehicle, none of weight zero: the builders
-//! refuse anything else ([`Error::Unsorted`], [`Error::Duplicate`], [`Error::ZeroWeight`]), so
-//! honest operators with the same weights build the same root. Level 0 is the leaves; each
+//! Leaves go in ascending order of their leaf salt ([`leaf_salt`]: a keyed hash of the vehicle id
+//! under the batch salt; [`sort_canonically`]), one per vehicle, none of weight zero: the
+//! builders refuse anything else ([`Error::Unsorted`], [`Error::Duplicate`],
+//! [`Error::ZeroWeight`]), so honest operators with the same weights build the same root. Level 0 is the leaves; each
 //! level above pairs the nodes of the one below in order, and a level with an odd number of nodes
 //! (more than one) pairs its last node with [`Node::EMPTY`] `{ hash: [0; 32], sum: 0 }`. The level
 //! with one node is the root. So `count` leaves give a tree of depth `⌈log2 count⌉` ([`depth`]):
@@ -127,12 +131,12 @@
 //!   of that batch, and know exactly whose weight each sibling leaf is.
 //! - The sibling at level 0 is one neighbouring leaf (unless it is `EMPTY`): its sum *is* that
 //!   car's weight. Its hash, salted with a salt nobody outside the operators knows, does not say
-//!   which car it is. But leaves are sorted by vehicle id, and ids are in the on-chain registry,
-//!   so the neighbour is most likely the next registered id (or the previous one) with a weight
-//!   this batch: a guess, not a proof, but a real leak of one other car's 30-day weight per
-//!   winner. Siblings higher up are sums over 2, 4, 8, … cars. Sorting by a salted key of the id
-//!   instead of the id would hide who the neighbour is, at the cost of a full sort per batch off
-//!   chain.
+//!   which car it is, and neither does its place: leaves are sorted by their leaf salt, a keyed
+//!   hash under the batch salt, so a leaf's neighbours are unrelated to its neighbours in the
+//!   on-chain registry and change from batch to batch. Siblings higher up are sums over 2, 4,
+//!   8, … cars. (Sorting by vehicle id, as this crate did first, made the neighbour most likely
+//!   the next registered id: a leak of one other car's weight per winner.) The price is a full
+//!   sort per batch off chain.
 //! - Across batches: each batch has its own salt, so the same car with the same weight gives
 //!   unrelated leaf hashes; nothing links a non-winning leaf of one batch to another batch.
 //! - Vehicle ids are keyed hashes of the VIN (a secret of the car maker's service): a VIN read off
@@ -198,7 +202,8 @@ pub const DRAW_TAG: &[u8; 16] = b"valley/msum/draw";
 	MaxEncodedLen,
 )]
 pub enum Error {
-	/// A leaf's vehicle id is below the previous leaf's: push leaves in ascending id order.
+	/// A leaf's salt is below the previous leaf's: push leaves in canonical order
+	/// ([`sort_canonically`]).
 	Unsorted,
 	/// A vehicle came twice: give each vehicle one leaf, its whole weight.
 	Duplicate,
@@ -353,7 +358,7 @@ pub struct Commitment {
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
 pub struct Proof {
-	/// The leaf's position, from 0, in ascending vehicle id order.
+	/// The leaf's position, from 0, in canonical order (ascending leaf salt).
 	pub leaf_index: u64,
 	/// The sibling of the leaf, then of its parent, and so on up to a child of the root.
 	pub siblings: BoundedVec<Node, MaxDepth>,
@@ -387,29 +392,37 @@ impl LeafRange {
 	}
 }
 
-/// Admits leaves in canonical order and keeps their count and checked total.
+/// Sorts `leaves` into the canonical order of the batch salted with `batch_salt`: ascending leaf
+/// salt ([`leaf_salt`]). One hash a leaf.
+pub fn sort_canonically(batch_salt: &Salt, leaves: &mut [(VehicleId, u64)]) {
+	leaves.sort_by_cached_key(|(vehicle, _)| leaf_salt(batch_salt, vehicle));
+}
+
+/// Admits leaves in canonical order (by their leaf salt) and keeps their count and checked
+/// total.
 #[derive(Clone, Default, Debug)]
 pub(crate) struct Admission {
-	last: Option<VehicleId>,
+	last: Option<Salt>,
 	count: u64,
 	total: u64,
 }
 
 impl Admission {
-	/// Admits the next leaf, or refuses it changing nothing.
-	fn admit(&mut self, vehicle: &VehicleId, weight: u64) -> Result<(), Error> {
+	/// Admits the next leaf, of leaf salt `key`, or refuses it changing nothing.
+	fn admit(&mut self, key: &Salt, weight: u64) -> Result<(), Error> {
 		if weight == 0 {
 			return Err(Error::ZeroWeight);
 		}
 		match self.last {
-			Some(last) if *vehicle == last => return Err(Error::Duplicate),
-			Some(last) if *vehicle < last => return Err(Error::Unsorted),
+			// One leaf salt, one vehicle (blake2 does not collide).
+			Some(last) if *key == last => return Err(Error::Duplicate),
+			Some(last) if *key < last => return Err(Error::Unsorted),
 			_ => {},
 		}
 		let total = self.total.checked_add(weight).ok_or(Error::SumOverflow)?;
 		// Below 2^64 as the total is, and every leaf weighs at least 1.
 		let count = self.count.checked_add(1).ok_or(Error::SumOverflow)?;
-		(self.last, self.count, self.total) = (Some(*vehicle), count, total);
+		(self.last, self.count, self.total) = (Some(*key), count, total);
 		Ok(())
 	}
 }

@@ -32,25 +32,34 @@ impl Rng {
 	}
 }
 
-/// `n` leaves with distinct random ids in ascending order, weights `1..=max_weight`.
+/// `n` leaves with distinct random ids in the canonical order of [`SALT`]'s batch, weights
+/// `1..=max_weight`.
 fn random_leaves(rng: &mut Rng, n: usize, max_weight: u64) -> Vec<(VehicleId, u64)> {
 	let mut leaves: Vec<_> = (0..n).map(|_| (rng.bytes(), 1 + rng.below(max_weight))).collect();
 	leaves.sort_unstable_by_key(|(vehicle, _)| *vehicle);
 	leaves.dedup_by_key(|(vehicle, _)| *vehicle);
 	assert_eq!(leaves.len(), n);
+	crate::sort_canonically(&SALT, &mut leaves);
+	leaves
+}
+
+/// `leaves` in the canonical order of the batch salted with `batch_salt`.
+fn canonical(batch_salt: Salt, leaves: &[(VehicleId, u64)]) -> Vec<(VehicleId, u64)> {
+	let mut leaves = leaves.to_vec();
+	crate::sort_canonically(&batch_salt, &mut leaves);
 	leaves
 }
 
 fn stream(batch_salt: Salt, leaves: &[(VehicleId, u64)]) -> Commitment {
 	let mut builder = RootBuilder::new(batch_salt);
-	for (vehicle, weight) in leaves {
-		builder.push(*vehicle, *weight).unwrap();
+	for (vehicle, weight) in canonical(batch_salt, leaves) {
+		builder.push(vehicle, weight).unwrap();
 	}
 	builder.finish()
 }
 
 fn tree(batch_salt: Salt, leaves: &[(VehicleId, u64)]) -> Tree {
-	Tree::from_sorted(batch_salt, leaves.iter().copied()).unwrap()
+	Tree::from_leaves(batch_salt, leaves.iter().copied()).unwrap()
 }
 
 /// Leaf `index`'s salt, leaf and proof, as a winner shows them.
@@ -141,7 +150,8 @@ fn depth_is_the_ceiling_of_log2_of_the_count() {
 
 #[test]
 fn each_odd_level_is_padded_with_the_empty_node() {
-	let leaves: Vec<_> = (1..=5u8).map(|i| ([i; 32], u64::from(i))).collect();
+	// In canonical order, so that every prefix is too.
+	let leaves = canonical(SALT, &(1..=5u8).map(|i| ([i; 32], u64::from(i))).collect::<Vec<_>>());
 	let l: Vec<_> = leaves.iter().map(|(v, w)| Node::leaf(&leaf_salt(&SALT, v), v, *w)).collect();
 	let e = Node::EMPTY;
 	let expected = [
@@ -308,14 +318,14 @@ fn a_proof_fails_against_another_batch() {
 	let mut more = leaves.clone();
 	more.push(([0xff; 32], 1));
 	let (salt, leaf, proof) = shown(&this_batch, 0);
-	let bigger = Tree::from_sorted(SALT, more).unwrap().commitment();
+	let bigger = Tree::from_leaves(SALT, more).unwrap().commitment();
 	assert_eq!(verify(&bigger, &salt, &leaf, &proof), Err(Error::RootMismatch));
 	let leaves = random_leaves(&mut Rng(8), 16, 1000);
 	let sixteen = tree(SALT, &leaves);
 	let mut more = leaves.clone();
 	more.push(([0xff; 32], 1));
 	let (salt, leaf, proof) = shown(&sixteen, 0);
-	let seventeen = Tree::from_sorted(SALT, more).unwrap().commitment();
+	let seventeen = Tree::from_leaves(SALT, more).unwrap().commitment();
 	assert_eq!(verify(&seventeen, &salt, &leaf, &proof), Err(Error::WrongProofLength));
 }
 
@@ -332,13 +342,18 @@ fn a_commitment_with_another_total_fails() {
 
 #[test]
 fn leaves_out_of_canonical_order_are_refused_changing_nothing() {
-	let leaves = [([1u8; 32], 5u64), ([4; 32], 6), ([9; 32], 7)];
+	// Three leaves in canonical order, and two ids whose leaf salts fall before the second's.
+	let ids: Vec<VehicleId> = (0u8..=255).map(|byte| [byte; 32]).collect();
+	let mut by_salt = ids.clone();
+	by_salt.sort_by_cached_key(|id| leaf_salt(&SALT, id));
+	let leaves = [(by_salt[10], 5u64), (by_salt[20], 6), (by_salt[30], 7)];
+	let after = by_salt[40];
 	for (bad, expected) in [
-		(([4u8; 32], 1u64), Error::Duplicate),
-		(([3; 32], 1), Error::Unsorted),
-		(([0; 32], 1), Error::Unsorted),
-		(([200; 32], 0), Error::ZeroWeight),
-		(([200; 32], u64::MAX - 10), Error::SumOverflow),
+		((by_salt[20], 1u64), Error::Duplicate),
+		((by_salt[15], 1), Error::Unsorted),
+		((by_salt[0], 1), Error::Unsorted),
+		((after, 0), Error::ZeroWeight),
+		((after, u64::MAX - 10), Error::SumOverflow),
 	] {
 		let mut builder = RootBuilder::new(SALT);
 		builder.push(leaves[0].0, leaves[0].1).unwrap();
@@ -373,7 +388,7 @@ fn sums_up_to_u64_max_fit_and_beyond_fail() {
 		Err(Error::SumOverflow)
 	);
 	assert_eq!(
-		Tree::from_sorted(SALT, [([1u8; 32], u64::MAX), ([2; 32], 1)]).unwrap_err(),
+		Tree::from_leaves(SALT, [([1u8; 32], u64::MAX), ([2; 32], 1)]).unwrap_err(),
 		Error::SumOverflow
 	);
 	let right = Node { hash: [1; 32], sum: 1 };
@@ -395,16 +410,15 @@ fn roots_are_deterministic_and_depend_on_every_input() {
 	assert_ne!(stream(SALT, &heavier).root, commitment.root);
 	let mut renamed = leaves.clone();
 	renamed[17].0[31] ^= 1;
-	if renamed[16].0 < renamed[17].0 && renamed[17].0 < renamed[18].0 {
-		assert_ne!(stream(SALT, &renamed).root, commitment.root);
-	}
-	// A root pinned once (and recomputed from the documented rules with Python's hashlib), so
-	// that a change to the rules cannot go unnoticed.
+	assert_ne!(stream(SALT, &renamed).root, commitment.root);
+	// A root pinned once (and recomputed from the documented rules with Python's hashlib:
+	// leaves in ascending leaf-salt order, here cars 2, 3, 1), so that a change to the rules
+	// cannot go unnoticed.
 	let pinned = stream([0; 32], &[([1; 32], 1), ([2; 32], 2), ([3; 32], 3)]);
 	assert_eq!((pinned.total, pinned.count), (6, 3));
 	assert_eq!(
 		pinned.root,
-		hex(b"e00143e6164dbf12758aec4457a7f694b712a83e17fa5fc093be5935964306d8"),
+		hex(b"a663584f9ae59d7eac20537671dbb3b4a9d8f87bf15370730f16df297b06f806"),
 		"pinned root changed: {}",
 		pinned.root.iter().map(|b| alloc::format!("{b:02x}")).collect::<alloc::string::String>()
 	);
@@ -496,11 +510,13 @@ fn points_pick_leaves_in_proportion_to_their_weights() {
 		assert_eq!(winners.len(), 1, "point {p} in exactly one leaf");
 		wins[winners[0]] += 1;
 	}
+	// Leaf `i` of the tree (in canonical order) weighs what the tree says.
 	let chi2: f64 = wins
 		.iter()
-		.zip(&leaves)
-		.map(|(won, (_, weight))| {
-			let expected = f64::from(draws) * *weight as f64 / 55.0;
+		.zip(0..10)
+		.map(|(won, i)| {
+			let weight = tree.leaf(i).unwrap().weight;
+			let expected = f64::from(draws) * weight as f64 / 55.0;
 			(*won as f64 - expected).powi(2) / expected
 		})
 		.sum();

@@ -19,7 +19,8 @@ pub struct Tree {
 
 impl Tree {
 	/// The tree of the batch salted with `batch_salt` over `leaves`, `(vehicle, weight)` in
-	/// ascending vehicle id order; refuses them as [`crate::RootBuilder::push`] does.
+	/// canonical order ([`crate::sort_canonically`]); refuses them as
+	/// [`crate::RootBuilder::push`] does.
 	pub fn from_sorted(
 		batch_salt: Salt,
 		leaves: impl IntoIterator<Item = (VehicleId, u64)>,
@@ -29,8 +30,9 @@ impl Tree {
 		let mut vehicles = Vec::with_capacity(leaves.size_hint().0);
 		let mut level = Vec::with_capacity(leaves.size_hint().0);
 		for (vehicle, weight) in leaves {
-			admission.admit(&vehicle, weight)?;
-			level.push(Node::leaf(&leaf_salt(&batch_salt, &vehicle), &vehicle, weight));
+			let salt = leaf_salt(&batch_salt, &vehicle);
+			admission.admit(&salt, weight)?;
+			level.push(Node::leaf(&salt, &vehicle, weight));
 			vehicles.push(vehicle);
 		}
 		let mut levels = Vec::new();
@@ -67,9 +69,26 @@ impl Tree {
 		self.vehicles.is_empty()
 	}
 
-	/// The index of `vehicle`'s leaf, if it has one.
+	/// The tree of the batch salted with `batch_salt` over `leaves` in any order: sorted into
+	/// the canonical order first.
+	pub fn from_leaves(
+		batch_salt: Salt,
+		leaves: impl IntoIterator<Item = (VehicleId, u64)>,
+	) -> Result<Self, Error> {
+		let mut leaves: Vec<_> = leaves.into_iter().collect();
+		crate::sort_canonically(&batch_salt, &mut leaves);
+		Self::from_sorted(batch_salt, leaves)
+	}
+
+	/// The index of `vehicle`'s leaf, if it has one (a binary search by leaf salt: one hash a
+	/// step).
 	pub fn find(&self, vehicle: &VehicleId) -> Option<u64> {
-		self.vehicles.binary_search(vehicle).ok().map(|index| index as u64)
+		let key = leaf_salt(&self.batch_salt, vehicle);
+		let index = self
+			.vehicles
+			.binary_search_by(|other| leaf_salt(&self.batch_salt, other).cmp(&key))
+			.ok()?;
+		Some(index as u64)
 	}
 
 	/// The leaf at `index`.

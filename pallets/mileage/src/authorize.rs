@@ -9,6 +9,7 @@ use frame_support::{
 	},
 	weights::Weight,
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{IdentifyAccount, SaturatedConversion, Saturating},
 	DispatchError, RuntimeAppPublic,
@@ -26,6 +27,11 @@ const PROPOSAL_LONGEVITY: u64 = 64;
 /// A dispatch error as the pool's reason to refuse: a stale state or a bad call.
 fn refusal<T: Config>(error: DispatchError) -> TransactionValidityError {
 	let stale = [
+		Error::<T>::StaleChange,
+		Error::<T>::VehicleRetired,
+		Error::<T>::ProposalExpired,
+		Error::<T>::AlreadyRegistered,
+		Error::<T>::UnknownVehicle,
 		Error::<T>::AlreadyCommitted,
 		Error::<T>::NotCommitting,
 		Error::<T>::AlreadyProposed,
@@ -73,23 +79,28 @@ impl<T: Config> Pallet<T> {
 		Ok((valid, Weight::zero()))
 	}
 
-	/// A proposal is valid from a current operator's key, signed over the genesis hash, for a
-	/// change that would change something and that this operator has not proposed yet.
+	/// A proposal is valid from a current operator's key, signed over the genesis hash, until
+	/// its last valid block, for a change that names the vehicle's entry as it stands, would
+	/// change something and that this operator has not proposed yet: replayed bytes of an
+	/// applied proposal, or of one overtaken by the registry, are stale.
 	pub(crate) fn authorize_propose(
 		_source: TransactionSource,
-		payload: &ProposalPayload<T::OracleId, T::AccountId>,
+		payload: &ProposalPayload<T::OracleId, T::AccountId, BlockNumberFor<T>>,
 		signature: &<T::OracleId as RuntimeAppPublic>::Signature,
 	) -> TransactionValidityWithRefund {
 		let operator = payload.operator.clone().into_account();
-		let hash = Self::check_vote(&operator, &payload.change).map_err(refusal::<T>)?;
+		let hash = Self::check_vote(&operator, &payload.change, payload.valid_until)
+			.map_err(refusal::<T>)?;
 		let message = signed_message(PROPOSE_TAG, &Self::genesis_hash(), payload);
 		if !payload.operator.verify(&message, signature) {
 			return Err(InvalidTransaction::BadProof.into());
 		}
+		let now = frame_system::Pallet::<T>::block_number();
+		let left: u64 = payload.valid_until.saturating_sub(now).saturated_into();
 		let valid = ValidTransaction::with_tag_prefix("MilagePropose")
 			.priority(OPERATOR_PRIORITY)
 			.and_provides((operator, hash))
-			.longevity(PROPOSAL_LONGEVITY)
+			.longevity(left.clamp(1, PROPOSAL_LONGEVITY))
 			.propagate(true)
 			.build()?;
 		Ok((valid, Weight::zero()))
@@ -108,7 +119,8 @@ impl<T: Config> Pallet<T> {
 		let (record, _) =
 			Self::check_claim(*batch, *slot, leaf, leaf_salt, proof).map_err(refusal::<T>)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let left: u64 = Self::commit_until(&record).saturating_sub(now).saturated_into();
+		// Until the proof deadline (the record's deadline while it draws).
+		let left: u64 = record.deadline.saturating_sub(now).saturated_into();
 		let valid = ValidTransaction::with_tag_prefix("MileageClaim")
 			.priority(OPERATOR_PRIORITY)
 			.and_provides((*batch, *slot))

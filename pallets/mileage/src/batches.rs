@@ -7,7 +7,7 @@ use frame_support::{pallet_prelude::*, traits::SortedMembers};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_mileage_runtime_api as api;
 use sp_runtime::{
-	traits::{IdentifyAccount, Saturating, UniqueSaturatedInto, Zero},
+	traits::{IdentifyAccount, One, Saturating, UniqueSaturatedInto, Zero},
 	Perbill,
 };
 use valley_primitives::{BatchDistributor, BlockRandomness, MiningPayout};
@@ -67,7 +67,7 @@ impl<T: Config> Pallet<T> {
 				BatchPhase::Drawing { open, .. } if open == 0 || now > record.deadline => {
 					due = due.or(Some(*batch));
 				},
-				BatchPhase::Accepted { at, .. } if now > at => to_draw = true,
+				BatchPhase::Accepted { .. } if now >= Self::draw_at(&record) => to_draw = true,
 				_ => {},
 			}
 		}
@@ -84,15 +84,16 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// `on_finalize`: draws the points of the oldest batch accepted in an earlier block, with the
-	/// randomness of the block after its acceptance (this block's, or an earlier one's).
+	/// `on_finalize`: draws the points of the oldest accepted batch whose draw height came, with
+	/// that height's randomness ([`Pallet::draw_at`]: one of two heights fixed when the batch
+	/// closed).
 	pub(crate) fn draw_points(now: BlockNumberFor<T>) {
-		let Some((batch, mut record, commitment, at)) =
+		let Some((batch, mut record, commitment)) =
 			InFlight::<T>::get().into_iter().find_map(|batch| {
 				let record = Batches::<T>::get(batch)?;
 				match record.phase {
-					BatchPhase::Accepted { commitment, at } if now > at => {
-						Some((batch, record, commitment, at))
+					BatchPhase::Accepted { commitment, .. } if now >= Self::draw_at(&record) => {
+						Some((batch, record, commitment))
 					},
 					_ => None,
 				}
@@ -100,11 +101,11 @@ impl<T: Config> Pallet<T> {
 		else {
 			return;
 		};
-		let after = at.saturating_add(1u32.into());
-		// The beacon's inherent is mandatory: the randomness of `after` exists once `after` is
+		let draw_at = Self::draw_at(&record);
+		// The beacon's inherent is mandatory: the randomness of `draw_at` exists once `draw_at` is
 		// in. If it were missing, the first later block's that is known decides.
 		let Some(randomness) =
-			T::Randomness::randomness_of(after).or_else(|| T::Randomness::randomness_of(now))
+			T::Randomness::randomness_of(draw_at).or_else(|| T::Randomness::randomness_of(now))
 		else {
 			return;
 		};
@@ -157,6 +158,29 @@ impl<T: Config> Pallet<T> {
 		record.closed_at.saturating_add(T::CommitWindow::get())
 	}
 
+	/// The first block whose randomness may draw a batch's points: [`Config::DrawDelay`] blocks
+	/// after its close, or the first block after its commit window.
+	pub fn early_draw_at(record: &BatchRecord<BlockNumberFor<T>, T::Balance>) -> BlockNumberFor<T> {
+		record.closed_at.saturating_add(T::DrawDelay::get())
+	}
+
+	/// The block whose randomness draws an accepted batch's points, in its `on_finalize`: the
+	/// early height ([`Pallet::early_draw_at`]) when the root was accepted in a block before it,
+	/// otherwise the first block after the commit window. Both heights are fixed when the batch
+	/// closes. Whoever completes the majority (the last committer, or the author that includes
+	/// its commitment) picks between the two only before the early height's block exists, so
+	/// blind: a block's randomness is its author's VRF output over the previous block's, known
+	/// to nobody else before the block is out. The author of the draw block itself can only
+	/// withhold it, handing the draw to the next slot's author, at the cost of a missed slot on
+	/// chain (the beacon's docs); `k` colluding authors in a row choose among `k + 1` outcomes.
+	pub fn draw_at(record: &BatchRecord<BlockNumberFor<T>, T::Balance>) -> BlockNumberFor<T> {
+		let early = Self::early_draw_at(record);
+		match record.phase {
+			BatchPhase::Accepted { at, .. } if at < early => early,
+			_ => Self::commit_until(record).saturating_add(One::one()),
+		}
+	}
+
 	/// Checks an operator's commitment: a current operator, a batch in its commit window, not
 	/// committed by it yet. Changes nothing.
 	pub(crate) fn check_commit(
@@ -192,7 +216,7 @@ impl<T: Config> Pallet<T> {
 			.count() as u32;
 		Self::deposit_event(Event::CommitmentSubmitted { batch, operator, commitment, agreeing });
 		if matches!(record.phase, BatchPhase::Committing)
-			&& agreeing >= rules::quorum(members.len() as u32)
+			&& agreeing >= Self::quorum(members.len() as u32)
 		{
 			let now = frame_system::Pallet::<T>::block_number();
 			record.phase = BatchPhase::Accepted { commitment, at: now };

@@ -12,8 +12,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{IdentifyAccount, One, Saturating, Zero},
-	Perbill, RuntimeAppPublic,
+	traits::{IdentifyAccount, Saturating, Zero},
+	RuntimeAppPublic,
 };
 use valley_merkle_sum::{Node, MAX_DEPTH};
 
@@ -34,8 +34,11 @@ fn admin<T: Config>() -> T::RuntimeOrigin {
 fn register<T: Config>(n: u32) -> (VehicleId, T::AccountId) {
 	let owner: T::AccountId = account("owner", n, 0);
 	let id = vehicle(n);
-	Pallet::<T>::apply(Change::Register { vehicle: id, owner: owner.clone(), activation: 0 }, None)
-		.expect("room in the registry");
+	Pallet::<T>::apply(
+		Change::Register { vehicle: id, owner: owner.clone(), activation: 0 },
+		ChangedBy::Admin,
+	)
+	.expect("room in the registry");
 	(id, owner)
 }
 
@@ -125,7 +128,8 @@ fn commitment_call<T: Config>(
 }
 
 fn proposal_call<T: Config>(key: &T::OracleId, change: Change<T::AccountId>) -> Call<T> {
-	let payload = ProposalPayload { operator: key.clone(), change };
+	let valid_until = frame_system::Pallet::<T>::block_number() + T::ProposalLifetime::get();
+	let payload = ProposalPayload { operator: key.clone(), change, valid_until };
 	let message = signed_message(PROPOSE_TAG, &Pallet::<T>::genesis_hash(), &payload);
 	let signature = key.sign(&message).expect("the key is in the keystore");
 	Call::propose { payload, signature }
@@ -168,18 +172,6 @@ mod benchmarks {
 		assert!(Vehicles::<T>::get(id).is_none());
 	}
 
-	#[benchmark]
-	fn report_behaviour() -> Result<(), BenchmarkError> {
-		let (id, _) = register::<T>(0);
-		let origin = admin::<T>();
-
-		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, id, Perbill::from_percent(80));
-
-		assert_eq!(Vehicles::<T>::get(id).map(|v| v.behaviour), Some(Perbill::from_percent(80)));
-		Ok(())
-	}
-
 	/// The `k`-th commitment, the one that brings the majority, after `k - 1` others were counted.
 	#[benchmark]
 	fn commit(k: Linear<1, { T::MaxOperators::get() }>) -> Result<(), BenchmarkError> {
@@ -187,7 +179,7 @@ mod benchmarks {
 		register::<T>(0);
 		batch_in::<T>(0, BatchPhase::Committing);
 		let (honest, _, _, _) = deep_leaf(20);
-		let needed = rules::quorum(k) as usize;
+		let needed = Pallet::<T>::quorum(k) as usize;
 		for (i, key) in keys.iter().take(k as usize - 1).enumerate() {
 			// The first `needed - 1` agree, the rest committed another root.
 			let mut c = honest;
@@ -235,7 +227,7 @@ mod benchmarks {
 				owner: account("winner", d, 0),
 				activation: 0,
 			},
-			None,
+			ChangedBy::Admin,
 		)?;
 		drawing::<T>(0, commitment, T::MaxWinners::get());
 
@@ -298,10 +290,8 @@ mod benchmarks {
 	fn authorize_propose() -> Result<(), BenchmarkError> {
 		let keys = T::BenchmarkHelper::operators(T::MaxOperators::get());
 		let (id, _) = register::<T>(0);
-		let call = proposal_call::<T>(
-			&keys[0],
-			Change::Transfer { vehicle: id, to: account("buyer", 0, 0) },
-		);
+		let change = Pallet::<T>::transfer_of(id, account("buyer", 0, 0))?;
+		let call = proposal_call::<T>(&keys[0], change);
 
 		#[block]
 		{
@@ -316,7 +306,8 @@ mod benchmarks {
 	#[benchmark]
 	fn prune_proposal(k: Linear<1, { T::MaxOperators::get() }>) {
 		let keys = T::BenchmarkHelper::operators(k);
-		let change = Change::Deregister { vehicle: vehicle(0) };
+		let change =
+			Change::Deregister { vehicle: vehicle(0), version: 0, owner: account("owner", 0, 0) };
 		let hash = Pallet::<T>::proposal_hash(&change);
 		let expires = frame_system::Pallet::<T>::block_number();
 		let voters: Vec<T::AccountId> = keys.iter().map(|key| key.clone().into_account()).collect();
@@ -382,16 +373,16 @@ mod benchmarks {
 		assert!(Batches::<T>::get(0).is_none());
 	}
 
-	/// Drawing the `w` points of a batch accepted in the previous block.
+	/// Drawing the `w` points of a batch accepted in its close block, at its early draw height.
 	#[benchmark]
 	fn draw_points(w: Linear<1, { T::MaxWinners::get() }>) {
-		let now = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
-		frame_system::Pallet::<T>::set_block_number(now);
-		let at = now.saturating_sub(One::one());
+		let closed_at = frame_system::Pallet::<T>::block_number();
 		let (mut commitment, _, _, _) = deep_leaf(20);
 		commitment.count = leaves_for::<T>(w);
 		register::<T>(0);
-		batch_in::<T>(0, BatchPhase::Accepted { commitment, at });
+		batch_in::<T>(0, BatchPhase::Accepted { commitment, at: closed_at });
+		let now = closed_at.saturating_add(T::DrawDelay::get());
+		frame_system::Pallet::<T>::set_block_number(now);
 		T::BenchmarkHelper::set_randomness(
 			sp_runtime::traits::UniqueSaturatedInto::<u32>::unique_saturated_into(now),
 			[9u8; 32],

@@ -6,22 +6,29 @@
 //! ## Overview
 //!
 //! - **Vehicles** are registered under a pseudonymous id (a keyed hash of the VIN) with an
-//!   owner, an activation time and a behaviour factor. Every registry change — registering,
-//!   passing a car on, deregistering it, setting its behaviour factor — takes effect when a
-//!   majority of the current oracle operators (⌊K/2⌋ + 1) proposed the identical change
-//!   ([`Pallet::propose`]), or when the admin makes it; an owner may pass on or deregister its own
-//!   car itself. Proposals are bounded per operator and expire after
+//!   owner and an activation time; no driving record (behaviour factors for violations and
+//!   claims are applied off chain by the operators, to the weights they commit). Every registry
+//!   change — registering, passing a car on, deregistering it — takes effect when a
+//!   majority of the current oracle operators (⌊K/2⌋ + 1, and at least [`MinOperators`])
+//!   proposed the identical change ([`Pallet::propose`]), or when the admin makes it; an owner
+//!   may pass on or deregister its own car itself, and that is final: the operators propose
+//!   sales the telematics service made after it, never its undoing, and cannot register a
+//!   deregistered id again (the admin can). Every change names the entry it changes (its
+//!   version and the value it replaces) and every vote its last valid block: a signed proposal
+//!   is counted once and never again. Proposals are bounded per operator and expire after
 //!   [`Config::ProposalLifetime`].
 //! - **Batches.** The Stone pallet hands every closed batch to this pallet
 //!   ([`valley_primitives::BatchDistributor`]). Off chain, every operator weighs every car's last
 //!   30 days of mileage as of the batch's cut-off and builds a Merkle-sum tree over the
 //!   `(vehicle, weight)` leaves (`valley-merkle-sum`, `valley-operator`); each commits its root,
 //!   total and leaf count once, signed with its oracle key over the chain's genesis hash
-//!   ([`Pallet::commit`], fee-free). The root a majority committed identically is accepted;
-//!   differing commitments are events. No majority within [`Config::CommitWindow`] blocks: the
-//!   batch carries over.
-//! - **Draw.** In the first block after the acceptance, with that block's randomness (unknown when
-//!   the root was accepted), the chain derives `N` points in `[0, total)` (`N` is
+//!   ([`Pallet::commit`], fee-free). The root a majority (at least [`MinOperators`]) committed
+//!   identically is accepted; differing commitments are events. No majority within
+//!   [`Config::CommitWindow`] blocks: the batch carries over.
+//! - **Draw.** At a height fixed when the batch closed ([`Pallet::draw_at`]:
+//!   [`Config::DrawDelay`] blocks after the close if the root was accepted before, else the first
+//!   block after the commit window), with that block's randomness, the chain derives `N` points
+//!   in `[0, total)` (`N` is
 //!   [`Config::WinnerShare`] of the leaves, at most [`Config::MaxWinners`]). Anyone — the
 //!   operators' workers do it unasked — proves the leaf that owns a point ([`Pallet::claim`],
 //!   fee-free when the proof verifies): the chain checks the proof against the accepted root and
@@ -43,6 +50,7 @@ mod authorize;
 mod batches;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod registry;
@@ -100,9 +108,10 @@ pub mod pallet {
 	use sp_runtime::{traits::IdentifyAccount, Perbill, RuntimeAppPublic};
 	use valley_primitives::{BlockRandomness, MiningPayout};
 
-	/// The in-code storage version: 1, committed batches (0 kept readings and draw trees on
-	/// chain; no chain with version 0 is kept: IM Valley restarted from a fresh genesis).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The in-code storage version: 2, vehicles with their version and owner's time, proposals
+	/// bound to them ([`crate::migrations::v2`]); 1 had neither; 0 kept readings and draw trees
+	/// on chain (no chain with version 0 is kept: IM Valley restarted from a fresh genesis).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -155,6 +164,11 @@ pub mod pallet {
 		/// Blocks after a batch closes during which operators commit its root.
 		#[pallet::constant]
 		type CommitWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks after a batch closes at which its points are drawn if its root was accepted
+		/// in an earlier block (otherwise they are drawn after the commit window); at most
+		/// [`Config::CommitWindow`].
+		#[pallet::constant]
+		type DrawDelay: Get<BlockNumberFor<Self>>;
 		/// Blocks after a batch's points are drawn during which their proofs are taken.
 		#[pallet::constant]
 		type ProofWindow: Get<BlockNumberFor<Self>>;
@@ -194,6 +208,44 @@ pub mod pallet {
 	/// How many vehicles are registered.
 	#[pallet::storage]
 	pub type VehicleCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Vehicles deregistered and not registered again, with the version their entry would start
+	/// from: the operators cannot register them again (their owner's or the admin's
+	/// deregistration is final); the admin can.
+	#[pallet::storage]
+	pub type Retired<T: Config> = StorageMap<_, Blake2_128Concat, VehicleId, u32, OptionQuery>;
+
+	/// The fewest operators whose agreement accepts a root or applies a registry change,
+	/// whatever the majority of the current operators: a chain parameter (genesis), so that no
+	/// batch is paid and no car registered on the say of one operator while a chain has few.
+	#[pallet::storage]
+	pub type MinOperators<T: Config> = StorageValue<_, u32, ValueQuery, ConstU32<1>>;
+
+	#[pallet::genesis_config]
+	pub struct GenesisConfig<T: Config> {
+		/// [`MinOperators`]: at least 1, at most [`Config::MaxOperators`].
+		pub min_operators: u32,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	impl<T: Config> Default for GenesisConfig<T> {
+		/// One operator's root suffices: a development chain's (live chains set their own).
+		fn default() -> Self {
+			Self { min_operators: 1, _config: Default::default() }
+		}
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			assert!(
+				(1..=T::MaxOperators::get()).contains(&self.min_operators),
+				"min_operators must be between 1 and MaxOperators"
+			);
+			MinOperators::<T>::put(self.min_operators);
+		}
+	}
 
 	/// Registry changes proposed by operators and waiting for a majority, by the hash of the
 	/// change.
@@ -292,8 +344,6 @@ pub mod pallet {
 		VehicleTransferred { vehicle: VehicleId, from: T::AccountId, to: T::AccountId },
 		/// A vehicle was deregistered.
 		VehicleDeregistered { vehicle: VehicleId, owner: T::AccountId },
-		/// A vehicle's behaviour factor was set.
-		BehaviourReported { vehicle: VehicleId, factor: Perbill },
 		/// An operator proposed a registry change; it has `votes` of the `needed`.
 		ChangeProposed {
 			operator: T::AccountId,
@@ -360,6 +410,16 @@ pub mod pallet {
 		TooManyVehicles,
 		/// The key is not a current oracle operator's.
 		NotOperator,
+		/// The change names a state of the vehicle's entry that no longer holds (another
+		/// version, owner or factor): it was applied already, or the registry moved on. Propose
+		/// it again from the registry as it stands.
+		StaleChange,
+		/// The vehicle was deregistered: only the admin registers it again.
+		VehicleRetired,
+		/// The vote's last valid block passed: sign it again with a later one.
+		ProposalExpired,
+		/// The vote's last valid block is more than `ProposalLifetime` blocks ahead.
+		DeadlineTooFar,
 		/// The change would change nothing: the registry already says so.
 		NothingToChange,
 		/// This operator already proposed this change.
@@ -412,6 +472,10 @@ pub mod pallet {
 			assert!(T::DailyCapKm::get() > 0, "a day's cap of 0 would weigh nothing");
 			assert!(T::MaxOperators::get() > 0, "operators commit the batches");
 			assert!(!T::CommitWindow::get().is_zero(), "operators need time to commit");
+			assert!(
+				!T::DrawDelay::get().is_zero() && T::DrawDelay::get() <= T::CommitWindow::get(),
+				"the early draw height lies within the commit window, after the close"
+			);
 			assert!(!T::ProofWindow::get().is_zero(), "winners need time to be proven");
 		}
 
@@ -436,7 +500,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			let activation = activation.unwrap_or_else(T::Time::now);
-			Self::apply(Change::Register { vehicle, owner, activation }, None)
+			Self::apply(Change::Register { vehicle, owner, activation }, ChangedBy::Admin)
 		}
 
 		/// Passes a vehicle on to `new_owner` (a car sold): by its owner or the admin. Later
@@ -449,7 +513,7 @@ pub mod pallet {
 			new_owner: T::AccountId,
 		) -> DispatchResult {
 			let by = Self::owner_or_admin(origin)?;
-			Self::apply(Change::Transfer { vehicle, to: new_owner }, by)
+			Self::apply(Self::transfer_of(vehicle, new_owner)?, by)
 		}
 
 		/// Deregisters a vehicle: by its owner or the admin. It takes part in no batch closing
@@ -458,21 +522,11 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister_vehicle())]
 		pub fn deregister_vehicle(origin: OriginFor<T>, vehicle: VehicleId) -> DispatchResult {
 			let by = Self::owner_or_admin(origin)?;
-			Self::apply(Change::Deregister { vehicle }, by)
+			Self::apply(Self::deregistration_of(vehicle)?, by)
 		}
 
-		/// Sets a vehicle's behaviour factor (100% for a clean record, lower after traffic
-		/// violations or insurance claims). The admin only; operators by majority.
-		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::report_behaviour())]
-		pub fn report_behaviour(
-			origin: OriginFor<T>,
-			vehicle: VehicleId,
-			factor: Perbill,
-		) -> DispatchResult {
-			T::AdminOrigin::ensure_origin(origin)?;
-			Self::apply(Change::Behaviour { vehicle, factor }, None)
-		}
+		// Call index 3 was `report_behaviour` (a public behaviour factor per car, removed with
+		// storage version 2: a driving record stays off chain).
 
 		/// Commits an operator's root of a batch's weights, signed with its oracle key over the
 		/// chain's genesis hash. Fee-free, authorized: valid only from a current operator, once
@@ -515,30 +569,31 @@ pub mod pallet {
 
 		/// An operator's vote for a registry change, signed with its oracle key over the chain's
 		/// genesis hash. Fee-free, authorized: valid only from a current operator, once per
-		/// change, for a change that would change something. A majority's identical votes apply
-		/// it.
+		/// change, until the payload's `valid_until` block, for a change that names the
+		/// vehicle's entry as it stands and would change something. A majority's identical votes
+		/// apply it.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::propose(T::MaxOperators::get()))]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_propose())]
 		#[pallet::authorize(Pallet::<T>::authorize_propose)]
 		pub fn propose(
 			origin: OriginFor<T>,
-			payload: ProposalPayload<T::OracleId, T::AccountId>,
+			payload: ProposalPayload<T::OracleId, T::AccountId, BlockNumberFor<T>>,
 			signature: <T::OracleId as RuntimeAppPublic>::Signature,
 		) -> DispatchResult {
 			ensure_authorized(origin)?;
 			let _ = signature;
 			let operator = payload.operator.into_account();
-			Self::do_propose(operator, payload.change)
+			Self::do_propose(operator, payload.change, payload.valid_until)
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// `None` for the admin, the signer otherwise.
-		fn owner_or_admin(origin: OriginFor<T>) -> Result<Option<T::AccountId>, DispatchError> {
+		/// The admin, or the signer as the vehicle's owner.
+		fn owner_or_admin(origin: OriginFor<T>) -> Result<ChangedBy<T::AccountId>, DispatchError> {
 			match T::AdminOrigin::try_origin(origin) {
-				Ok(_) => Ok(None),
-				Err(origin) => Ok(Some(ensure_signed(origin)?)),
+				Ok(_) => Ok(ChangedBy::Admin),
+				Err(origin) => Ok(ChangedBy::Owner(ensure_signed(origin)?)),
 			}
 		}
 

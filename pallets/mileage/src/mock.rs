@@ -94,12 +94,14 @@ parameter_types! {
 	pub static OperatorSet: Vec<AccountId> = vec![10, 11, 12];
 	/// Blocks whose randomness the beacon does not know.
 	pub static Unknown: Vec<u64> = vec![];
+	pub static DrawDelayOf: u64 = 1;
 }
 
 impl pallet_stone::Config for Test {
 	type Currency = Balances;
 	type Time = Timestamp;
 	type Distributor = Mileage;
+	type MaxBatchMultiple = frame_support::traits::ConstU32<4>;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type EducationReservations = ();
 	type WeightInfo = ();
@@ -141,6 +143,7 @@ impl pallet_mileage::Config for Test {
 	type WinnerShare = WinnerShareOf;
 	type MaxWinners = ConstU32<3>;
 	type CommitWindow = frame_support::traits::ConstU64<COMMIT_WINDOW>;
+	type DrawDelay = DrawDelayOf;
 	type ProofWindow = frame_support::traits::ConstU64<PROOF_WINDOW>;
 	type ProposalLifetime = frame_support::traits::ConstU64<5>;
 	type MaxProposalsPerOperator = ConstU32<2>;
@@ -265,10 +268,8 @@ pub fn register(n: u8, owner: AccountId) {
 
 /// The tree of `weights` (vehicle, weight), in any order.
 pub fn tree(weights: &[(u8, u64)]) -> Tree {
-	let mut leaves: Vec<([u8; 32], u64)> =
-		weights.iter().filter(|(_, w)| *w > 0).map(|(n, w)| (vid(*n).0, *w)).collect();
-	leaves.sort();
-	Tree::from_sorted(SALT, leaves).unwrap()
+	let leaves = weights.iter().filter(|(_, w)| *w > 0).map(|(n, w)| (vid(*n).0, *w));
+	Tree::from_leaves(SALT, leaves).unwrap()
 }
 
 /// Operator `operator`'s commitment call for `batch`, signed over the genesis hash.
@@ -288,9 +289,18 @@ pub fn commit_call_for(
 	Call::commit { payload, signature }
 }
 
-/// Operator `operator`'s proposal call of `change`.
+/// Operator `operator`'s proposal call of `change`, valid for the proposal lifetime.
 pub fn propose_call(operator: AccountId, change: Change<AccountId>) -> Call<Test> {
-	let payload = ProposalPayload { operator: UintAuthorityId(operator), change };
+	propose_call_until(operator, change, System::block_number() + 5)
+}
+
+/// Operator `operator`'s proposal call of `change`, valid until block `valid_until`.
+pub fn propose_call_until(
+	operator: AccountId,
+	change: Change<AccountId>,
+	valid_until: u64,
+) -> Call<Test> {
+	let payload = ProposalPayload { operator: UintAuthorityId(operator), change, valid_until };
 	let signature =
 		sign(operator, &signed_message(PROPOSE_TAG, &Mileage::genesis_hash(), &payload));
 	Call::propose { payload, signature }

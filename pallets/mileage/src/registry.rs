@@ -1,5 +1,7 @@
 //! The vehicle registry: changes by the admin, by owners, and by a majority of the operators'
-//! identical proposals, which expire in the order they were made.
+//! identical proposals, which expire in the order they were made. Every change names the entry
+//! it changes (its version and the value it replaces) and every vote its last valid block, so
+//! that no signed proposal is ever counted twice.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -9,84 +11,113 @@ use frame_support::{
 	weights::WeightMeter,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{
-	traits::{Hash, Saturating},
-	Perbill,
-};
+use sp_runtime::traits::{Hash, Saturating};
 
 use crate::{pallet::*, rules, types::*, WeightInfo};
 
 impl<T: Config> Pallet<T> {
-	/// Checks that `change` would change something, and that `by` (the signer; `None` for the
-	/// admin or a majority) may make it. Changes nothing.
+	/// Checks that `change` would change something, that the entry it names is the registry's
+	/// (its version and the value it replaces), and that `by` may make it. Changes nothing.
 	pub(crate) fn check_change(
 		change: &Change<T::AccountId>,
-		by: Option<&T::AccountId>,
+		by: &ChangedBy<T::AccountId>,
 	) -> DispatchResult {
 		let vehicle = change.vehicle();
 		let current = Vehicles::<T>::get(vehicle);
 		if let Change::Register { .. } = change {
 			ensure!(current.is_none(), Error::<T>::AlreadyRegistered);
+			ensure!(
+				*by == ChangedBy::Admin || !Retired::<T>::contains_key(vehicle),
+				Error::<T>::VehicleRetired
+			);
 			ensure!(VehicleCount::<T>::get() < T::MaxVehicles::get(), Error::<T>::TooManyVehicles);
 			return Ok(());
 		}
 		let v = current.ok_or(Error::<T>::UnknownVehicle)?;
-		if let Some(who) = by {
+		if let ChangedBy::Owner(who) = by {
 			ensure!(*who == v.owner, Error::<T>::NotOwner);
 		}
 		match change {
-			Change::Transfer { to, .. } => ensure!(v.owner != *to, Error::<T>::SameOwner),
-			Change::Behaviour { factor, .. } => {
-				ensure!(v.behaviour != *factor, Error::<T>::NothingToChange)
+			Change::Transfer { version, from, to, .. } => {
+				ensure!(*version == v.version && *from == v.owner, Error::<T>::StaleChange);
+				ensure!(v.owner != *to, Error::<T>::SameOwner);
 			},
-			Change::Register { .. } | Change::Deregister { .. } => {},
+			Change::Deregister { version, owner, .. } => {
+				ensure!(*version == v.version && *owner == v.owner, Error::<T>::StaleChange);
+			},
+			Change::Register { .. } => {},
 		}
 		Ok(())
 	}
 
-	/// Applies `change`, made by `by` (the signer; `None` for the admin or a majority), or fails
-	/// changing nothing.
-	pub(crate) fn apply(change: Change<T::AccountId>, by: Option<T::AccountId>) -> DispatchResult {
-		Self::check_change(&change, by.as_ref())?;
+	/// The change that passes `vehicle` on to `to`, as the registry stands now.
+	pub(crate) fn transfer_of(
+		vehicle: VehicleId,
+		to: T::AccountId,
+	) -> Result<Change<T::AccountId>, DispatchError> {
+		let v = Vehicles::<T>::get(vehicle).ok_or(Error::<T>::UnknownVehicle)?;
+		Ok(Change::Transfer { vehicle, version: v.version, from: v.owner, to })
+	}
+
+	/// The change that deregisters `vehicle`, as the registry stands now.
+	pub(crate) fn deregistration_of(
+		vehicle: VehicleId,
+	) -> Result<Change<T::AccountId>, DispatchError> {
+		let v = Vehicles::<T>::get(vehicle).ok_or(Error::<T>::UnknownVehicle)?;
+		Ok(Change::Deregister { vehicle, version: v.version, owner: v.owner })
+	}
+
+	/// Applies `change`, made by `by`, or fails changing nothing.
+	pub(crate) fn apply(
+		change: Change<T::AccountId>,
+		by: ChangedBy<T::AccountId>,
+	) -> DispatchResult {
+		Self::check_change(&change, &by)?;
+		let now = T::Time::now();
 		match change {
 			Change::Register { vehicle, owner, activation } => {
+				// A retired id registered again (by the admin) goes on counting its versions:
+				// changes signed for its earlier life stay stale.
+				let version = Retired::<T>::take(vehicle).unwrap_or_default();
 				Vehicles::<T>::insert(
 					vehicle,
 					Vehicle {
 						owner: owner.clone(),
 						activation,
-						behaviour: Perbill::one(),
-						registered_at: T::Time::now(),
+						registered_at: now,
+						owner_since: now,
+						version,
 					},
 				);
 				VehiclesOf::<T>::insert(&owner, vehicle, ());
 				VehicleCount::<T>::mutate(|count| *count = count.saturating_add(1));
 				Self::deposit_event(Event::VehicleRegistered { vehicle, owner, activation });
 			},
-			Change::Transfer { vehicle, to } => {
+			Change::Transfer { vehicle, to, .. } => {
 				let Some(mut v) = Vehicles::<T>::get(vehicle) else { return Ok(()) };
 				let from = core::mem::replace(&mut v.owner, to.clone());
+				v.owner_since = now;
+				v.version = v.version.saturating_add(1);
 				Vehicles::<T>::insert(vehicle, v);
 				VehiclesOf::<T>::remove(&from, vehicle);
 				VehiclesOf::<T>::insert(&to, vehicle, ());
 				Self::deposit_event(Event::VehicleTransferred { vehicle, from, to });
 			},
-			Change::Deregister { vehicle } => {
+			Change::Deregister { vehicle, .. } => {
 				let Some(v) = Vehicles::<T>::take(vehicle) else { return Ok(()) };
 				VehiclesOf::<T>::remove(&v.owner, vehicle);
 				VehicleCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+				Retired::<T>::insert(vehicle, v.version.saturating_add(1));
 				Self::deposit_event(Event::VehicleDeregistered { vehicle, owner: v.owner });
-			},
-			Change::Behaviour { vehicle, factor } => {
-				Vehicles::<T>::mutate(vehicle, |v| {
-					if let Some(v) = v {
-						v.behaviour = factor;
-					}
-				});
-				Self::deposit_event(Event::BehaviourReported { vehicle, factor });
 			},
 		}
 		Ok(())
+	}
+
+	/// How many of the current `operators` make a majority: ⌊K/2⌋ + 1, and at least
+	/// [`MinOperators`].
+	pub fn quorum(operators: u32) -> u32 {
+		rules::quorum(operators, MinOperators::<T>::get())
 	}
 
 	/// The hash a proposal of `change` is kept under.
@@ -94,16 +125,23 @@ impl<T: Config> Pallet<T> {
 		T::Hashing::hash_of(change)
 	}
 
-	/// Whether `operator` may vote for `change` now: a current operator, a change that would
-	/// change something, not voted for yet, within its bound of waiting proposals.
+	/// Whether `operator` may vote for `change` now: a current operator, a vote within its
+	/// deadline, a change that names the registry's entry and would change something, not voted
+	/// for yet, within its bound of waiting proposals.
 	pub(crate) fn check_vote(
 		operator: &T::AccountId,
 		change: &Change<T::AccountId>,
+		valid_until: BlockNumberFor<T>,
 	) -> Result<T::Hash, DispatchError> {
 		ensure!(T::Operators::contains(operator), Error::<T>::NotOperator);
-		Self::check_change(change, None)?;
-		let hash = Self::proposal_hash(change);
 		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now <= valid_until, Error::<T>::ProposalExpired);
+		ensure!(
+			valid_until <= now.saturating_add(T::ProposalLifetime::get()),
+			Error::<T>::DeadlineTooFar
+		);
+		Self::check_change(change, &ChangedBy::Operators)?;
+		let hash = Self::proposal_hash(change);
 		if let Some(p) = Proposals::<T>::get(hash).filter(|p| p.expires > now) {
 			ensure!(!p.voters.contains(operator), Error::<T>::AlreadyProposed);
 		}
@@ -119,8 +157,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_propose(
 		operator: T::AccountId,
 		change: Change<T::AccountId>,
+		valid_until: BlockNumberFor<T>,
 	) -> DispatchResult {
-		let hash = Self::check_vote(&operator, &change)?;
+		let hash = Self::check_vote(&operator, &change, valid_until)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let mut proposal = match Proposals::<T>::get(hash) {
 			Some(p) if p.expires > now => p,
@@ -150,7 +189,7 @@ impl<T: Config> Pallet<T> {
 		OpenProposals::<T>::mutate(&operator, |open| *open = open.saturating_add(1));
 		let votes =
 			proposal.voters.iter().filter(|v| members.binary_search(v).is_ok()).count() as u32;
-		let needed = rules::quorum(members.len() as u32);
+		let needed = Self::quorum(members.len() as u32);
 		Self::deposit_event(Event::ChangeProposed {
 			operator,
 			proposal: hash,
@@ -164,7 +203,9 @@ impl<T: Config> Pallet<T> {
 		}
 		Proposals::<T>::remove(hash);
 		Self::release_votes(&proposal.voters);
-		match frame_support::storage::with_storage_layer(|| Self::apply(change, None)) {
+		match frame_support::storage::with_storage_layer(|| {
+			Self::apply(change, ChangedBy::Operators)
+		}) {
 			Ok(()) => Self::deposit_event(Event::ChangeApplied { proposal: hash }),
 			Err(error) => Self::deposit_event(Event::ChangeFailed { proposal: hash, error }),
 		}
@@ -229,6 +270,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(VehicleCount::<T>::get() == count, "vehicle count differs from the registry");
 		ensure!(count <= T::MaxVehicles::get(), "more vehicles than MaxVehicles");
 		ensure!(VehiclesOf::<T>::iter().count() as u32 == count, "owner index holds extra entries");
+		ensure!(
+			Retired::<T>::iter_keys().all(|id| !Vehicles::<T>::contains_key(id)),
+			"a registered vehicle is retired"
+		);
+		ensure!(MinOperators::<T>::get() >= 1, "a root needs at least one operator");
 		let mut votes: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		let queued: alloc::collections::btree_set::BTreeSet<(T::Hash, BlockNumberFor<T>)> =
 			ProposalQueue::<T>::iter_values().collect();
@@ -281,9 +327,16 @@ impl<T: Config> Pallet<T> {
 		pallet_mileage_runtime_api::VehicleInfo {
 			owner: v.owner,
 			activation: v.activation,
-			behaviour: v.behaviour,
 			registered_at: v.registered_at,
+			owner_since: v.owner_since,
+			version: v.version,
 		}
+	}
+
+	/// Which of `vehicles` were deregistered and are not registered again: the operators do not
+	/// propose them again.
+	pub fn retired(vehicles: alloc::vec::Vec<VehicleId>) -> alloc::vec::Vec<VehicleId> {
+		vehicles.into_iter().take(1_000).filter(|id| Retired::<T>::contains_key(id)).collect()
 	}
 
 	/// The rules every operator applies to readings off chain.

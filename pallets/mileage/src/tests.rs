@@ -81,7 +81,7 @@ mod registry {
 	}
 
 	#[test]
-	fn only_the_admin_registers_and_reweighs_directly() {
+	fn only_the_admin_registers_directly() {
 		ExtBuilder.build_and_execute(|| {
 			assert_noop!(
 				Mileage::register_vehicle(RuntimeOrigin::signed(10), vid(1), ALICE, None),
@@ -92,20 +92,8 @@ mod registry {
 				Mileage::register_vehicle(RuntimeOrigin::root(), vid(1), BOB, None),
 				Error::<Test>::AlreadyRegistered
 			);
-			assert_noop!(
-				Mileage::report_behaviour(RuntimeOrigin::signed(ALICE), vid(1), Perbill::zero()),
-				DispatchError::BadOrigin
-			);
-			assert_ok!(Mileage::report_behaviour(
-				RuntimeOrigin::root(),
-				vid(1),
-				Perbill::from_percent(80)
-			));
-			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().behaviour, Perbill::from_percent(80));
-			assert_noop!(
-				Mileage::report_behaviour(RuntimeOrigin::root(), vid(2), Perbill::zero()),
-				Error::<Test>::UnknownVehicle
-			);
+			let v = Vehicles::<Test>::get(vid(1)).unwrap();
+			assert_eq!((v.owner, v.version, v.owner_since), (ALICE, 0, v.registered_at));
 		});
 	}
 
@@ -129,9 +117,8 @@ mod proposals {
 	fn changes() -> Vec<Change<AccountId>> {
 		vec![
 			Change::Register { vehicle: vid(9), owner: CHARLIE, activation: 5 },
-			Change::Transfer { vehicle: vid(1), to: CHARLIE },
-			Change::Deregister { vehicle: vid(1) },
-			Change::Behaviour { vehicle: vid(1), factor: Perbill::zero() },
+			Change::Transfer { vehicle: vid(1), version: 0, from: ALICE, to: CHARLIE },
+			Change::Deregister { vehicle: vid(1), version: 0, owner: ALICE },
 		]
 	}
 
@@ -143,7 +130,7 @@ mod proposals {
 					let ops = operators(k);
 					register(1, ALICE);
 					let before: Vec<_> = Vehicles::<Test>::iter().collect();
-					let quorum = crate::rules::quorum(k as u32) as usize;
+					let quorum = crate::rules::quorum(k as u32, 1) as usize;
 					for op in &ops[..quorum - 1] {
 						assert_ok!(submit(propose_call(*op, change.clone())));
 					}
@@ -162,14 +149,13 @@ mod proposals {
 							let v = Vehicles::<Test>::get(vehicle).unwrap();
 							assert_eq!((v.owner, v.activation), (*owner, *activation));
 						},
-						Change::Transfer { vehicle, to } => {
-							assert_eq!(Vehicles::<Test>::get(vehicle).unwrap().owner, *to)
+						Change::Transfer { vehicle, to, .. } => {
+							let v = Vehicles::<Test>::get(vehicle).unwrap();
+							assert_eq!((v.owner, v.version), (*to, 1));
 						},
-						Change::Deregister { vehicle } => {
-							assert!(Vehicles::<Test>::get(vehicle).is_none())
-						},
-						Change::Behaviour { vehicle, factor } => {
-							assert_eq!(Vehicles::<Test>::get(vehicle).unwrap().behaviour, *factor)
+						Change::Deregister { vehicle, .. } => {
+							assert!(Vehicles::<Test>::get(vehicle).is_none());
+							assert_eq!(Retired::<Test>::get(vehicle), Some(1));
 						},
 					}
 					assert!(Proposals::<Test>::iter().next().is_none());
@@ -184,17 +170,18 @@ mod proposals {
 		ExtBuilder.build_and_execute(|| {
 			operators(3);
 			register(1, ALICE);
-			let change = Change::Transfer { vehicle: vid(1), to: BOB };
+			let change = Mileage::transfer_of(vid(1), BOB).unwrap();
 			// Not an operator.
 			assert_eq!(
 				authorize(&propose_call(99, change.clone())),
 				Err(InvalidTransaction::BadSigner)
 			);
 			// A change that changes nothing.
-			let noop = Change::Transfer { vehicle: vid(1), to: ALICE };
+			let noop = Change::Transfer { vehicle: vid(1), version: 0, from: ALICE, to: ALICE };
 			assert_eq!(authorize(&propose_call(10, noop)), Err(InvalidTransaction::Call));
-			let unknown = Change::Deregister { vehicle: vid(7) };
-			assert_eq!(authorize(&propose_call(10, unknown)), Err(InvalidTransaction::Call));
+			// A change of a car that is not (or no longer) registered: stale.
+			let unknown = Change::Deregister { vehicle: vid(7), version: 0, owner: ALICE };
+			assert_eq!(authorize(&propose_call(10, unknown)), Err(InvalidTransaction::Stale));
 			// Signed for another chain, or by another key.
 			let crate::Call::propose { payload, signature } = propose_call(10, change.clone())
 			else {
@@ -208,6 +195,7 @@ mod proposals {
 			let payload = ProposalPayload {
 				operator: sp_runtime::testing::UintAuthorityId(10),
 				change: change.clone(),
+				valid_until: 5,
 			};
 			for message in [
 				signed_message(PROPOSE_TAG, &sp_core::H256::repeat_byte(0xcc), &payload),
@@ -234,9 +222,9 @@ mod proposals {
 			operators(3);
 			register(1, ALICE);
 			register(2, ALICE);
-			let first = Change::Transfer { vehicle: vid(1), to: BOB };
-			let second = Change::Transfer { vehicle: vid(2), to: BOB };
-			let third = Change::Deregister { vehicle: vid(1) };
+			let first = Mileage::transfer_of(vid(1), BOB).unwrap();
+			let second = Mileage::transfer_of(vid(2), BOB).unwrap();
+			let third = Mileage::deregistration_of(vid(1)).unwrap();
 			assert_ok!(submit(propose_call(10, first.clone())));
 			assert_ok!(submit(propose_call(10, second)));
 			assert_eq!(
@@ -255,7 +243,9 @@ mod proposals {
 			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, ALICE);
 			assert_ok!(submit(propose_call(10, first)));
 			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, BOB);
-			assert_ok!(submit(propose_call(10, third)));
+			// The deregistration named Alice's entry: the car moved on, it is stale.
+			assert_eq!(authorize(&propose_call(10, third)), Err(InvalidTransaction::Stale));
+			assert_ok!(submit(propose_call(10, Mileage::deregistration_of(vid(1)).unwrap())));
 		});
 	}
 
@@ -263,7 +253,7 @@ mod proposals {
 	fn votes_of_removed_operators_make_room_for_current_ones() {
 		ExtBuilder.build_and_execute(|| {
 			register(1, ALICE);
-			let change = Change::Transfer { vehicle: vid(1), to: BOB };
+			let change = Mileage::transfer_of(vid(1), BOB).unwrap();
 			// Nine operators vote, one at a time, each removed after voting: the list is full.
 			for op in 30..39u64 {
 				OperatorSet::set(vec![op, 100, 101, 102, 103, 104, 105, 106, 107]);
@@ -287,7 +277,7 @@ mod proposals {
 		ExtBuilder.build_and_execute(|| {
 			operators(3);
 			register(1, ALICE);
-			let change = Change::Transfer { vehicle: vid(1), to: BOB };
+			let change = Mileage::transfer_of(vid(1), BOB).unwrap();
 			assert_ok!(submit(propose_call(10, change.clone())));
 			OperatorSet::set(vec![11, 12, 13]);
 			assert_ok!(submit(propose_call(11, change.clone())));
@@ -295,6 +285,212 @@ mod proposals {
 			assert_ok!(submit(propose_call(12, change)));
 			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, BOB);
 		});
+	}
+}
+
+mod replays {
+	use super::*;
+
+	/// The calls of `ops` proposing `change`, signed now.
+	fn votes(ops: &[AccountId], change: &Change<AccountId>) -> Vec<crate::Call<Test>> {
+		ops.iter().map(|op| propose_call(*op, change.clone())).collect()
+	}
+
+	#[test]
+	fn replayed_votes_of_an_applied_change_are_stale_after_the_registry_moved_on() {
+		ExtBuilder.build_and_execute(|| {
+			operators(3);
+			register(1, ALICE);
+			// Alice passes her car on to Bob herself; the operators (wrongly) send it back.
+			assert_ok!(Mileage::transfer_vehicle(RuntimeOrigin::signed(ALICE), vid(1), BOB));
+			let revert = Mileage::transfer_of(vid(1), ALICE).unwrap();
+			let reverting = votes(&[10, 11], &revert);
+			for call in reverting.clone() {
+				assert_ok!(submit(call));
+			}
+			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, ALICE);
+			// The service sells the car to Charlie: applied by a majority.
+			let sale = Mileage::transfer_of(vid(1), CHARLIE).unwrap();
+			for call in votes(&[10, 11], &sale) {
+				assert_ok!(submit(call));
+			}
+			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, CHARLIE);
+			// Anyone re-sends the exact bytes of the reverting votes, within their deadline:
+			// refused in the pool and in a block, the car stays Charlie's.
+			for call in reverting.iter().chain(votes(&[10, 11], &sale).iter()) {
+				assert_eq!(authorize(call), Err(InvalidTransaction::Stale));
+				assert_noop!(dispatch(call.clone()), Error::<Test>::StaleChange);
+			}
+			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, CHARLIE);
+			// Even once the owner is the named one again (A → B → A), the version moved on.
+			assert_ok!(Mileage::transfer_vehicle(RuntimeOrigin::signed(CHARLIE), vid(1), BOB));
+			assert_eq!(Vehicles::<Test>::get(vid(1)).unwrap().owner, BOB);
+			for call in &reverting {
+				assert_eq!(authorize(call), Err(InvalidTransaction::Stale));
+			}
+		});
+	}
+
+	#[test]
+	fn a_vote_counts_only_until_its_deadline_which_is_bounded() {
+		ExtBuilder.build_and_execute(|| {
+			operators(3);
+			register(1, ALICE);
+			let change = Mileage::transfer_of(vid(1), BOB).unwrap();
+			let now = System::block_number();
+			// Past its deadline.
+			let expired = propose_call_until(10, change.clone(), now - 1);
+			assert_eq!(authorize(&expired), Err(InvalidTransaction::Stale));
+			assert_noop!(dispatch(expired), Error::<Test>::ProposalExpired);
+			// More than the proposal lifetime ahead: a signature that would live for ever.
+			let far = propose_call_until(10, change.clone(), now + 6);
+			assert_eq!(authorize(&far), Err(InvalidTransaction::Call));
+			assert_noop!(dispatch(far), Error::<Test>::DeadlineTooFar);
+			// Valid now, sent after its deadline: refused, nothing counted.
+			let late = propose_call_until(10, change.clone(), now + 2);
+			assert_eq!(authorize(&late), Ok(()));
+			run_blocks(3);
+			assert_eq!(authorize(&late), Err(InvalidTransaction::Stale));
+			assert_noop!(dispatch(late), Error::<Test>::ProposalExpired);
+			assert!(Proposals::<Test>::iter().next().is_none());
+		});
+	}
+
+	#[test]
+	fn a_deregistered_car_is_registered_again_only_by_the_admin() {
+		ExtBuilder.build_and_execute(|| {
+			operators(3);
+			register(1, ALICE);
+			assert_ok!(Mileage::transfer_vehicle(RuntimeOrigin::signed(ALICE), vid(1), BOB));
+			let old_sale = Change::Transfer { vehicle: vid(1), version: 1, from: BOB, to: ALICE };
+			assert_ok!(Mileage::deregister_vehicle(RuntimeOrigin::signed(BOB), vid(1)));
+			assert_eq!(Retired::<Test>::get(vid(1)), Some(2));
+			assert_eq!(Mileage::retired(vec![vid(1), vid(2)]), vec![vid(1)]);
+			// The fleet still lists it: the operators' registration is refused.
+			let again = Change::Register { vehicle: vid(1), owner: BOB, activation: 0 };
+			assert_eq!(authorize(&propose_call(10, again.clone())), Err(InvalidTransaction::Stale));
+			assert_noop!(dispatch(propose_call(10, again)), Error::<Test>::VehicleRetired);
+			// The admin corrects: registered again, its versions go on.
+			register(1, BOB);
+			let v = Vehicles::<Test>::get(vid(1)).unwrap();
+			assert_eq!((v.owner, v.version), (BOB, 2));
+			assert!(Retired::<Test>::get(vid(1)).is_none());
+			// A change signed for its earlier life stays stale.
+			assert_eq!(authorize(&propose_call(10, old_sale)), Err(InvalidTransaction::Stale));
+		});
+	}
+
+	#[test]
+	fn fewer_than_the_minimum_of_operators_accept_no_root_and_change_no_car() {
+		ExtBuilder.build_and_execute(|| {
+			MinOperators::<Test>::put(3);
+			// One bootstrap operator: alone a majority of one, not the minimum of three.
+			operators(1);
+			let own = Change::Register { vehicle: vid(5), owner: 10, activation: 0 };
+			assert_ok!(submit(propose_call(10, own.clone())));
+			assert!(Vehicles::<Test>::get(vid(5)).is_none());
+			System::assert_last_event(
+				Event::<Test>::ChangeProposed {
+					operator: 10,
+					proposal: Mileage::proposal_hash(&own),
+					change: own,
+					votes: 1,
+					needed: 3,
+				}
+				.into(),
+			);
+			register(5, 10);
+			let batch = run_to_close();
+			assert_ok!(submit(commit_call(10, batch, tree(&[(5, 100)]).commitment())));
+			assert_eq!(Batches::<Test>::get(batch).unwrap().phase, BatchPhase::Committing);
+			// Its deadline passes: the whole batch carries over, nothing paid.
+			run_blocks(COMMIT_WINDOW + 1);
+			System::assert_has_event(
+				Event::<Test>::BatchNotCommitted { batch, amount: REWARD }.into(),
+			);
+			assert_eq!(stone_of(10), 0);
+			// With three operators, three agree.
+			let ops = operators(3);
+			let batch = run_to_close();
+			let honest = tree(&[(5, 100)]);
+			for op in &ops {
+				assert_ok!(submit(commit_call(*op, batch, honest.commitment())));
+			}
+			assert!(matches!(
+				Batches::<Test>::get(batch).unwrap().phase,
+				BatchPhase::Accepted { .. }
+			));
+		});
+	}
+}
+
+mod draw_height {
+	use super::*;
+	use codec::Encode;
+
+	fn seed_of(batch: BatchIndex, block: u64) -> [u8; 32] {
+		let randomness =
+			<TestRandomness as valley_primitives::BlockRandomness<_, _>>::randomness_of(block)
+				.unwrap();
+		sp_io::hashing::blake2_256(&(b"valley/mileage", batch, randomness).encode())
+	}
+
+	fn drawn_seed(batch: BatchIndex) -> Option<[u8; 32]> {
+		match Batches::<Test>::get(batch)?.phase {
+			BatchPhase::Drawing { seed, .. } => Some(seed),
+			_ => None,
+		}
+	}
+
+	#[test]
+	fn a_root_accepted_early_is_drawn_at_the_early_height_whenever_it_was_accepted() {
+		DrawDelayOf::set(2);
+		// Accepted in the close block or in the one after: drawn at close + 2 either way.
+		for delay in [0u64, 1] {
+			ExtBuilder.build_and_execute(|| {
+				operators(3);
+				register(1, ALICE);
+				let batch = run_to_close();
+				let closed_at = System::block_number();
+				run_blocks(delay);
+				for op in [10, 11] {
+					assert_ok!(submit(commit_call(op, batch, tree(&[(1, 40)]).commitment())));
+				}
+				while System::block_number() < closed_at + 1 {
+					next_block();
+				}
+				next_block();
+				assert_eq!(System::block_number(), closed_at + 2);
+				assert_eq!(drawn_seed(batch), Some(seed_of(batch, closed_at + 2)), "delay {delay}");
+			});
+		}
+		DrawDelayOf::set(1);
+	}
+
+	#[test]
+	fn a_root_accepted_at_or_after_the_early_height_is_drawn_after_the_commit_window() {
+		DrawDelayOf::set(2);
+		for delay in [2u64, COMMIT_WINDOW] {
+			ExtBuilder.build_and_execute(|| {
+				operators(3);
+				register(1, ALICE);
+				let batch = run_to_close();
+				let closed_at = System::block_number();
+				run_blocks(delay);
+				for op in [10, 11] {
+					assert_ok!(submit(commit_call(op, batch, tree(&[(1, 40)]).commitment())));
+				}
+				// Not in the blocks after the acceptance, whoever completed it.
+				while System::block_number() < closed_at + COMMIT_WINDOW {
+					next_block();
+					assert_eq!(drawn_seed(batch), None, "delay {delay}");
+				}
+				next_block();
+				let draw_at = closed_at + COMMIT_WINDOW + 1;
+				assert_eq!(drawn_seed(batch), Some(seed_of(batch, draw_at)), "delay {delay}");
+			});
+		}
+		DrawDelayOf::set(1);
 	}
 }
 
@@ -374,14 +570,15 @@ mod commitments {
 				assert_ok!(submit(commit_call(op, batch, honest.commitment())));
 			}
 			next_block();
-			let drawn = Batches::<Test>::get(batch).unwrap().phase;
-			assert!(matches!(drawn, BatchPhase::Drawing { .. }));
-			// Drawing, within the window: recorded, agreeing or not; the draw stands.
+			// Accepted after the early draw height: drawn after the window, not now.
+			let accepted = Batches::<Test>::get(batch).unwrap().phase;
+			assert!(matches!(accepted, BatchPhase::Accepted { .. }));
+			// Within the window: recorded, agreeing or not; the acceptance stands.
 			assert_ok!(submit(commit_call(13, batch, honest.commitment())));
-			assert_eq!(Batches::<Test>::get(batch).unwrap().phase, drawn);
+			assert_eq!(Batches::<Test>::get(batch).unwrap().phase, accepted);
 			assert_eq!(System::block_number(), closed_at + COMMIT_WINDOW);
 			next_block();
-			// Past the window, the batch still drawing: refused in the pool and in a block.
+			// Past the window, the batch drawing: refused in the pool and in a block.
 			let other = tree(&[(1, 41)]).commitment();
 			assert!(matches!(
 				Batches::<Test>::get(batch).unwrap().phase,
@@ -411,7 +608,7 @@ mod commitments {
 				let mut forged = honest.commitment();
 				forged.total += 1_000;
 				let lies = [inflated, omitted, forged];
-				let quorum = crate::rules::quorum(k as u32) as usize;
+				let quorum = crate::rules::quorum(k as u32, 1) as usize;
 				let batch = run_to_close();
 				// Every operator outside the honest majority lies, all of them alike.
 				for op in &ops[quorum..] {
@@ -449,7 +646,7 @@ mod commitments {
 				register(1, ALICE);
 				let batch = run_to_close();
 				let lie = tree(&[(1, 99)]).commitment();
-				let quorum = crate::rules::quorum(k as u32) as usize;
+				let quorum = crate::rules::quorum(k as u32, 1) as usize;
 				for op in &ops[..quorum - 1] {
 					assert_ok!(submit(commit_call(*op, batch, lie)));
 				}
@@ -568,12 +765,8 @@ mod claims {
 			assert_noop!(dispatch(forged), Error::<Test>::InvalidProof);
 			// A leaf of another batch's tree (another salt).
 			let other = {
-				let mut leaves: Vec<([u8; 32], u64)> = [(1u8, 100u64), (2, 300), (3, 600)]
-					.iter()
-					.map(|(n, w)| (vid(*n).0, *w))
-					.collect();
-				leaves.sort();
-				valley_merkle_sum::Tree::from_sorted([8u8; 32], leaves).unwrap()
+				let leaves = [(1u8, 100u64), (2, 300), (3, 600)].map(|(n, w)| (vid(n).0, w));
+				valley_merkle_sum::Tree::from_leaves([8u8; 32], leaves).unwrap()
 			};
 			assert_noop!(
 				dispatch(claim_call(batch, slot, &other, index)),
@@ -746,6 +939,64 @@ mod claims {
 				})
 				.sum();
 			assert!(chi2 < 16.27, "wins {wins:?}, chi-square {chi2}");
+		});
+	}
+}
+
+mod migration {
+	use super::*;
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	#[test]
+	fn version_1_vehicles_get_a_version_and_an_owner_s_time_and_unbound_proposals_go() {
+		ExtBuilder.build_and_execute(|| {
+			StorageVersion::new(1).put::<Mileage>();
+			let old = VehicleV1 {
+				owner: ALICE,
+				activation: 7,
+				behaviour: Perbill::from_percent(90),
+				registered_at: 1_000,
+			};
+			frame_support::storage::unhashed::put_raw(
+				&Vehicles::<Test>::hashed_key_for(vid(1)),
+				&old.encode(),
+			);
+			VehiclesOf::<Test>::insert(ALICE, vid(1), ());
+			VehicleCount::<Test>::put(1);
+			// A version-1 proposal (its change encoded without state or deadline) and its vote.
+			let hash = sp_core::H256::repeat_byte(7);
+			let old_change = (1u8, vid(1), BOB).encode();
+			frame_support::storage::unhashed::put_raw(
+				&Proposals::<Test>::hashed_key_for(hash),
+				&(old_change, vec![10u64], 9u64).encode(),
+			);
+			OpenProposals::<Test>::insert(10, 1);
+			ProposalQueue::<Test>::insert(0, (hash, 9));
+			ProposalQueueTail::<Test>::put(1);
+
+			crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+			assert_eq!(Mileage::on_chain_storage_version(), 2);
+			assert_eq!(
+				Vehicles::<Test>::get(vid(1)),
+				Some(Vehicle {
+					owner: ALICE,
+					activation: 7,
+					registered_at: 1_000,
+					owner_since: 1_000,
+					version: 0,
+				})
+			);
+			assert!(Proposals::<Test>::iter_keys().next().is_none());
+			assert_eq!(OpenProposals::<Test>::get(10), 0);
+			assert_eq!(ProposalQueueHead::<Test>::get(), ProposalQueueTail::<Test>::get());
+			// Run again (a later upgrade): nothing changes.
+			let before = Vehicles::<Test>::get(vid(1));
+			crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Vehicles::<Test>::get(vid(1)), before);
+			// The car works under the new layout: its owner passes it on.
+			assert_ok!(Mileage::transfer_vehicle(RuntimeOrigin::signed(ALICE), vid(1), BOB));
 		});
 	}
 }

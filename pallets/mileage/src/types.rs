@@ -33,26 +33,49 @@ pub struct Vehicle<AccountId> {
 	/// When it starts mining, in milliseconds since the Unix epoch: kilometres driven before do
 	/// not count.
 	pub activation: u64,
-	/// Its behaviour factor (traffic violations, insurance claims): its weight is scaled by it.
-	pub behaviour: Perbill,
 	/// When it was registered, in milliseconds since the Unix epoch.
+	pub registered_at: u64,
+	/// When its current owner took it (registration or the last pass-on), in milliseconds
+	/// since the Unix epoch: a sale the telematics service recorded before this is not proposed
+	/// (the owner's later pass-on on chain is the newer fact).
+	pub owner_since: u64,
+	/// How many times its entry changed (its owner), counted across
+	/// registrations of the same id: every change names the version it applies to, so that a
+	/// signed change applies once and never again after the entry moved on.
+	pub version: u32,
+}
+
+/// A registered vehicle as version 1 of the storage kept it: with a public behaviour factor, no
+/// `owner_since`, no `version`.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct VehicleV1<AccountId> {
+	/// Its current owner.
+	pub owner: AccountId,
+	/// When it starts mining.
+	pub activation: u64,
+	/// Its behaviour factor.
+	pub behaviour: Perbill,
+	/// When it was registered.
 	pub registered_at: u64,
 }
 
 /// A change of the vehicle registry, made by the admin, by a majority of the oracle operators
-/// proposing it identically, or (passing on and deregistering) by the vehicle's owner.
+/// proposing it identically, or (passing on and deregistering) by the vehicle's owner. Every
+/// change but a registration names the vehicle's entry as it finds it (its `version` and the
+/// value it replaces): once applied, or once the entry moved on, the same change is refused
+/// (`StaleChange`), so a signed proposal can never be counted twice.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub enum Change<AccountId> {
-	/// Registers `vehicle` for `owner`, mining from `activation` (ms since the Unix epoch).
+	/// Registers `vehicle` for `owner`, mining from `activation` (ms since the Unix epoch): only
+	/// an id that is not registered, and (by the operators) not retired by a deregistration.
 	Register { vehicle: VehicleId, owner: AccountId, activation: u64 },
-	/// Passes `vehicle` on to `to` (a car sold).
-	Transfer { vehicle: VehicleId, to: AccountId },
-	/// Deregisters `vehicle`: it no longer takes part from the next batch on.
-	Deregister { vehicle: VehicleId },
-	/// Sets `vehicle`'s behaviour factor.
-	Behaviour { vehicle: VehicleId, factor: Perbill },
+	/// Passes `vehicle`, at `version` and owned by `from`, on to `to` (a car sold).
+	Transfer { vehicle: VehicleId, version: u32, from: AccountId, to: AccountId },
+	/// Deregisters `vehicle`, at `version` and owned by `owner`: it no longer takes part from the
+	/// next batch on, and the operators cannot register it again.
+	Deregister { vehicle: VehicleId, version: u32, owner: AccountId },
 }
 
 impl<AccountId> Change<AccountId> {
@@ -61,10 +84,20 @@ impl<AccountId> Change<AccountId> {
 		match self {
 			Change::Register { vehicle, .. }
 			| Change::Transfer { vehicle, .. }
-			| Change::Deregister { vehicle }
-			| Change::Behaviour { vehicle, .. } => *vehicle,
+			| Change::Deregister { vehicle, .. } => *vehicle,
 		}
 	}
+}
+
+/// Who makes a registry change.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ChangedBy<AccountId> {
+	/// The admin origin: corrects the registry, registers retired ids again.
+	Admin,
+	/// A majority of the current oracle operators.
+	Operators,
+	/// The vehicle's owner, signing (passing on, deregistering).
+	Owner(AccountId),
 }
 
 /// A registry change some operators proposed, waiting for a majority.
@@ -105,11 +138,15 @@ pub struct CommitmentPayload<OracleId> {
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
-pub struct ProposalPayload<OracleId, AccountId> {
+pub struct ProposalPayload<OracleId, AccountId, BlockNumber> {
 	/// The operator's oracle key.
 	pub operator: OracleId,
-	/// The change.
+	/// The change, naming the registry entry it changes.
 	pub change: Change<AccountId>,
+	/// The last block in which the vote may be counted: after it the signed bytes are worth
+	/// nothing. At most [`crate::Config::ProposalLifetime`] blocks ahead of the block that
+	/// counts it.
+	pub valid_until: BlockNumber,
 }
 
 /// The bytes an operator's key signs for `payload` on the chain with `genesis`: a domain tag,
@@ -127,6 +164,10 @@ pub fn signed_message<Payload: Encode, Hash: Encode>(
 pub const COMMIT_TAG: &[u8; 16] = b"valley/mi/commit";
 /// The domain tag of registry proposals.
 pub const PROPOSE_TAG: &[u8; 16] = b"valley/mi/propos";
+/// The domain tag of an owner's request for its car's proof (the operators' `mileage_proof`
+/// RPC: `(tag, genesis hash, vehicle, valid_until_ms)`, signed by the car's owner; never on
+/// chain).
+pub const PROOF_REQUEST_TAG: &[u8; 16] = b"valley/mi/prooff";
 
 /// Where a batch is in its life.
 #[derive(
@@ -135,14 +176,15 @@ pub const PROPOSE_TAG: &[u8; 16] = b"valley/mi/propos";
 pub enum BatchPhase<BlockNumber, Balance> {
 	/// Operators commit their roots until the batch's deadline.
 	Committing,
-	/// A majority committed `commitment` in block `at`; the points are drawn with the randomness
-	/// of the first block after it, in that block's `on_finalize`.
+	/// A majority committed `commitment` in block `at`; the points are drawn at a height fixed
+	/// when the batch closed (`Pallet::draw_at`), with that block's randomness, in its
+	/// `on_finalize`.
 	Accepted { commitment: Commitment, at: BlockNumber },
 	/// The points are drawn: proofs are taken until the batch's deadline.
 	Drawing {
 		/// The accepted root.
 		commitment: Commitment,
-		/// The seed of the points: the randomness of the block after the acceptance.
+		/// The seed of the points: from the randomness of the batch's draw height.
 		seed: [u8; 32],
 		/// How many winners the batch has: slots `0..winners`.
 		winners: u32,

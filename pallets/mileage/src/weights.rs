@@ -12,8 +12,6 @@ pub trait WeightInfo {
 	fn transfer_vehicle() -> Weight;
 	/// Deregistering a vehicle.
 	fn deregister_vehicle() -> Weight;
-	/// Setting a vehicle's behaviour factor.
-	fn report_behaviour() -> Weight;
 	/// An operator's commitment that brings the `k`-th identical one (acceptance), among `k` commitments.
 	fn commit(k: u32) -> Weight;
 	/// Authorizing a commitment: the operator, the batch and the signature.
@@ -45,9 +43,6 @@ impl WeightInfo for () {
 		Weight::zero()
 	}
 	fn deregister_vehicle() -> Weight {
-		Weight::zero()
-	}
-	fn report_behaviour() -> Weight {
 		Weight::zero()
 	}
 	fn commit(_k: u32) -> Weight {

@@ -10,6 +10,22 @@ use crate::{
 };
 
 impl<T: Config> Pallet<T> {
+	/// What a batch of `reward` takes of what earlier batches carried over: all of it, up to
+	/// `MaxBatchMultiple - 1` times its reward.
+	pub(crate) fn carried_into(reward: BalanceOf<T>) -> BalanceOf<T> {
+		let room = reward.saturating_mul(T::MaxBatchMultiple::get().saturating_sub(1).into());
+		CarriedOver::<T>::get().min(room)
+	}
+
+	/// What the next batch to close will hand out: its reward and what it takes of the
+	/// carried-over amount.
+	pub fn next_batch_amount() -> BalanceOf<T> {
+		let params = Schedule::<T>::get();
+		let index = NextBatch::<T>::get();
+		let reward = schedule::reward(index, params.initial_reward, params.halving_interval);
+		reward.saturating_add(Self::carried_into(reward))
+	}
+
 	/// Where the schedule stands and what the pools hold, for the runtime API.
 	pub fn stone_info() -> pallet_stone_runtime_api::StoneInfo<BalanceOf<T>> {
 		let params = Schedule::<T>::get();
@@ -110,10 +126,12 @@ impl<T: Config> Pallet<T> {
 		}
 
 		MiningReleased::<T>::mutate(|released| *released = released.saturating_add(reward));
-		// What was carried over leaves `CarriedOver` before the distributor is called: it may
-		// give back an earlier batch's share (`MiningPayout::give_back`), which adds to
-		// `CarriedOver` during the call and must not be overwritten afterwards.
-		let amount = CarriedOver::<T>::take().saturating_add(reward);
+		// What is carried over into this batch leaves `CarriedOver` before the distributor is
+		// called: it may give back an earlier batch's share (`MiningPayout::give_back`), which
+		// adds to `CarriedOver` during the call and must not be overwritten afterwards.
+		let carried = Self::carried_into(reward);
+		CarriedOver::<T>::mutate(|rest| *rest = rest.saturating_sub(carried));
+		let amount = reward.saturating_add(carried);
 		let distributed = T::Distributor::batch_closed(index, amount).min(amount);
 		Outstanding::<T>::mutate(|owed| *owed = owed.saturating_add(distributed));
 		let carried_over = CarriedOver::<T>::mutate(|carried| {

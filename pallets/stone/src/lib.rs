@@ -11,8 +11,10 @@
 //!   [`GenesisIssuance`].
 //! - Mining batches close every [`ScheduleParams::batch_length`] of chain time from the mining
 //!   start. Batch `i` carries `initial_reward >> (i / halving_interval)` ([`schedule`]). A closed
-//!   batch's reward, plus what earlier batches carried over, goes to [`Config::Distributor`]; what
-//!   it does not take carries over. After a stall, overdue batches close one per block.
+//!   batch's reward, plus what earlier batches carried over up to [`Config::MaxBatchMultiple`]
+//!   times its reward, goes to [`Config::Distributor`]; what it does not take, and what was
+//!   carried over beyond that bound, carries over (an outage followed by one draw cannot pay
+//!   days of batches at once). After a stall, overdue batches close one per block.
 //! - Educational mining mints through [`valley_primitives::EducationPool`], refusing anything
 //!   beyond the pool with [`Error::EducationPoolExhausted`].
 //! - Stones are bound to their account: the runtime's call filter asks [`TransfersEnabled`],
@@ -73,6 +75,11 @@ pub mod pallet {
 		type Time: Time<Moment = u64>;
 		/// Receives the reward of every closed mining batch (the mileage pallet).
 		type Distributor: BatchDistributor<BalanceOf<Self>>;
+		/// A batch hands out at most this many times its own reward: what earlier batches
+		/// carried over beyond that stays carried over for the batches after it, so that an
+		/// outage followed by one draw cannot pay days of batches at once.
+		#[pallet::constant]
+		type MaxBatchMultiple: Get<u32>;
 		/// May move the mining start before mining has begun.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// What the educational pool's consumers (the crystals pallet) say they hold reserved:
@@ -237,6 +244,10 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
 			Self::close_due_batch()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxBatchMultiple::get() >= 1, "a batch hands out at least its own reward");
 		}
 
 		#[cfg(feature = "try-runtime")]

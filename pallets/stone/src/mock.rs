@@ -93,6 +93,7 @@ impl pallet_stone::Config for Test {
 	type Currency = Balances;
 	type Time = Timestamp;
 	type Distributor = TestDistributor;
+	type MaxBatchMultiple = frame_support::traits::ConstU32<4>;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type EducationReservations = PoolTestsReserve;
 	type WeightInfo = ();

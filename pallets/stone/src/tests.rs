@@ -108,6 +108,34 @@ mod schedule_and_batches {
 	}
 
 	#[test]
+	fn after_an_outage_a_batch_hands_out_at_most_its_multiple_and_the_rest_carries_on() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Five batches nobody takes (no quorum during an outage): 2,500 carried over.
+			TakePercent::set(0);
+			while NextBatch::<Test>::get() < 5 {
+				next_block();
+			}
+			assert_eq!(CarriedOver::<Test>::get(), 2_500);
+			// The next batch hands out four times its 500, not 3,000: one steered draw cannot
+			// pay the whole outage.
+			TakePercent::set(100);
+			assert_eq!(Stone::next_batch_amount(), 2_000);
+			while NextBatch::<Test>::get() < 6 {
+				next_block();
+			}
+			assert_eq!(Handed::get().last(), Some(&(5, 2_000)));
+			assert_eq!(CarriedOver::<Test>::get(), 1_000);
+			// The rest goes to the batches after it, as far as their multiple allows.
+			assert_eq!(Stone::next_batch_amount(), 1_500);
+			while NextBatch::<Test>::get() < 7 {
+				next_block();
+			}
+			assert_eq!(Handed::get().last(), Some(&(6, 1_500)));
+			assert_eq!(CarriedOver::<Test>::get(), 0);
+		});
+	}
+
+	#[test]
 	fn payouts_never_mint_beyond_the_mining_pool() {
 		ExtBuilder::default().build_and_execute(|| {
 			TakePercent::set(100);

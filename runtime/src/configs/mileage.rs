@@ -16,6 +16,10 @@ parameter_types! {
 	/// Operators commit within 5 minutes (50 blocks) of a batch's close: enough to wait for the
 	/// close block's finality and read the service through the cut-off.
 	pub const CommitWindow: BlockNumber = 50;
+	/// A root accepted within a minute (10 blocks) of its batch's close is drawn then; one
+	/// accepted later, after the commit window. Both heights are fixed at the close: whoever
+	/// completes the majority cannot pick the block whose randomness draws.
+	pub const DrawDelay: BlockNumber = 10;
 	/// Winners are proven within 3 minutes of the draw (the workers prove them in the next
 	/// blocks); the windows together stay under a batch's 100 blocks.
 	pub const ProofWindow: BlockNumber = 30;
@@ -54,6 +58,7 @@ impl pallet_mileage::Config for Runtime {
 	type WinnerShare = WinnerShare;
 	type MaxWinners = ConstU32<100>;
 	type CommitWindow = CommitWindow;
+	type DrawDelay = DrawDelay;
 	type ProofWindow = ProofWindow;
 	type ProposalLifetime = ProposalLifetime;
 	type MaxProposalsPerOperator = ConstU32<1_024>;

@@ -24,6 +24,9 @@ impl pallet_stone::Config for Runtime {
 	type Time = Timestamp;
 	// Every closed batch goes to the mileage draw; a batch nobody drove for carries over.
 	type Distributor = crate::Mileage;
+	// After an outage, a batch pays at most four batches' rewards; the rest of what was carried
+	// over goes to the batches after it.
+	type MaxBatchMultiple = frame_support::traits::ConstU32<4>;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	// The crystals pallet's prize stock and pieces: `try_state` checks the pool's count of
 	// reservations against it.

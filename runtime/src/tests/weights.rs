@@ -122,8 +122,8 @@ fn every_call_of_our_pallets_is_weighed_by_its_weight_info() {
 			}
 		}
 	}
-	// stone 2, mileage 7, beacon 1, crystals 9, collectibles 11, redemption 7.
-	assert!(calls >= 37, "found only {calls} calls: did the pallets move?");
+	// stone 2, mileage 6, beacon 1, crystals 9, collectibles 11, redemption 7.
+	assert!(calls >= 36, "found only {calls} calls: did the pallets move?");
 }
 
 #[test]

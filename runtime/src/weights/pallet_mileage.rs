@@ -96,18 +96,6 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Mileage::Vehicles` (r:1 w:1)
-	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
-	fn report_behaviour() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `227`
-		//  Estimated: `3565`
-		// Minimum execution time: 10_906_000 picoseconds.
-		Weight::from_parts(11_657_000, 0)
-			.saturating_add(Weight::from_parts(0, 3565))
-			.saturating_add(T::DbWeight::get().reads(1))
-			.saturating_add(T::DbWeight::get().writes(1))
-	}
 	/// Storage: `OracleMembership::Members` (r:1 w:0)
 	/// Proof: `OracleMembership::Members` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Batches` (r:1 w:1)

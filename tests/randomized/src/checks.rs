@@ -272,12 +272,22 @@ fn mileage(w: &mut World, n: BlockNumber) -> Result<(), String> {
 	let last = pallet_mileage::LastBatch::<Runtime>::get();
 	ensure!(last == newest, "the last batch is {last:?}, the newest with an outcome {newest:?}");
 
-	// A batch accepted in an earlier block is drawn in this one's `on_finalize`, one a block.
+	// An accepted batch whose draw height (fixed at its close) came is drawn in this block's
+	// `on_finalize`, one a block; before its height it waits, whenever it was accepted.
 	let mut waiting = Vec::new();
 	for batch in in_flight.iter() {
 		let Some(record) = pallet_mileage::Batches::<Runtime>::get(batch) else { continue };
+		let draw_at = pallet_mileage::Pallet::<Runtime>::draw_at(&record);
+		let early = pallet_mileage::Pallet::<Runtime>::early_draw_at(&record);
+		let late = record.closed_at
+			+ <<Runtime as pallet_mileage::Config>::CommitWindow as Get<u32>>::get()
+			+ 1;
+		ensure!(
+			draw_at == early || draw_at == late,
+			"batch {batch} drawn at {draw_at}, not at {early} nor {late}"
+		);
 		match record.phase {
-			BatchPhase::Accepted { at, .. } if at < n => waiting.push(*batch),
+			BatchPhase::Accepted { .. } if draw_at <= n => waiting.push(*batch),
 			BatchPhase::Drawing { commitment, winners, per_winner, .. } => {
 				// A tenth of the leaves win (none if they weigh nothing: a majority may commit a
 				// count with a total of 0); each is paid an equal part of the batch.

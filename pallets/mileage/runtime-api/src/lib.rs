@@ -19,10 +19,13 @@ pub struct VehicleInfo<AccountId> {
 	pub owner: AccountId,
 	/// When it started (or starts) mining, in milliseconds since the Unix epoch.
 	pub activation: u64,
-	/// The behaviour factor its weight is scaled by.
-	pub behaviour: Perbill,
 	/// When it was registered, in milliseconds since the Unix epoch.
 	pub registered_at: u64,
+	/// When its current owner took it (registration or last pass-on), in milliseconds since the
+	/// Unix epoch.
+	pub owner_since: u64,
+	/// How many times its entry changed: a registry change proposed for it names this version.
+	pub version: u32,
 }
 
 /// The rules every operator applies off chain, as the runtime sets them.
@@ -143,7 +146,9 @@ pub struct BatchDraw<VehicleId, AccountId, Balance> {
 }
 
 sp_api::decl_runtime_apis! {
-	/// Queries of mileage mining.
+	/// Queries of mileage mining. Version 2: vehicles' versions and owners' times, no behaviour
+	/// factor (kept off chain), retired ids.
+	#[api_version(2)]
 	pub trait MileageApi<VehicleId, AccountId, Balance> where
 		VehicleId: codec::Codec,
 		AccountId: codec::Codec,
@@ -165,5 +170,8 @@ sp_api::decl_runtime_apis! {
 		fn rules() -> Rules;
 		/// The current oracle operators.
 		fn operators() -> Vec<AccountId>;
+		/// Which of `vehicles` (at most 1,000) were deregistered and not registered again: the
+		/// operators do not propose them again.
+		fn retired(vehicles: Vec<VehicleId>) -> Vec<VehicleId>;
 	}
 }

@@ -40,7 +40,6 @@ pub const GENS: &[Gen] = &[
 	Gen { pallet: "Mileage", weight: 8, kind: Kind::Admin, make: register_vehicle },
 	Gen { pallet: "Mileage", weight: 12, kind: Kind::User, make: transfer_vehicle },
 	Gen { pallet: "Mileage", weight: 5, kind: Kind::User, make: deregister_vehicle },
-	Gen { pallet: "Mileage", weight: 10, kind: Kind::Admin, make: report_behaviour },
 	Gen { pallet: "Mileage", weight: 30, kind: Kind::Other, make: commit },
 	Gen { pallet: "Mileage", weight: 80, kind: Kind::Other, make: claim },
 	Gen { pallet: "Mileage", weight: 15, kind: Kind::Other, make: propose },
@@ -115,8 +114,9 @@ pub fn leaf_at(tree: &Tree, point: u64) -> Option<u64> {
 }
 
 /// The trees of `batch` (closed at `close_ms`): built the first time the run looks at the batch.
-/// Each vehicle registered then and active by the cut-off weighs a random amount, its behaviour
-/// factor applied; now and then nobody drove, or weights are huge.
+/// Each vehicle registered then and active by the cut-off weighs a random amount, a random
+/// behaviour factor applied (as the operators do off chain); now and then nobody drove, or
+/// weights are huge.
 fn trees(w: &mut World, batch: BatchIndex, close_ms: u64) -> Rc<Trees> {
 	if let Some(trees) = w.mileage.trees(batch) {
 		return trees;
@@ -134,14 +134,13 @@ fn trees(w: &mut World, batch: BatchIndex, close_ms: u64) -> Rc<Trees> {
 		if nobody || vehicle.activation > close_ms || w.rng.percent(10) {
 			continue;
 		}
-		let weight = vehicle.behaviour.mul_floor(w.rng.range(1, max));
+		let weight = factor(w).mul_floor(w.rng.range(1, max));
 		if weight > 0 {
 			leaves.push((id.0, weight));
 		}
 	}
 	let mut lie = leaves.clone();
 	if lie.is_empty() {
-		// Above every keyed id the run makes (random ones), so the order holds.
 		lie.push(([0xff; 32], MAX_WEIGHT));
 	} else {
 		let i = w.rng.index(lie.len());
@@ -149,7 +148,7 @@ fn trees(w: &mut World, batch: BatchIndex, close_ms: u64) -> Rc<Trees> {
 	}
 	let salt: Salt = w.rng.bytes();
 	let build = |leaves: Vec<_>| {
-		Tree::from_sorted(salt, leaves).unwrap_or_else(|e| panic!("batch {batch}'s tree: {e}"))
+		Tree::from_leaves(salt, leaves).unwrap_or_else(|e| panic!("batch {batch}'s tree: {e}"))
 	};
 	let trees = Rc::new(Trees { honest: build(leaves), lie: build(lie) });
 	w.mileage.batches.insert(batch, trees.clone());
@@ -347,25 +346,14 @@ fn deregister_vehicle(w: &mut World) -> Option<Attempt> {
 	owner_or_admin(w, caller, call)
 }
 
-/// A behaviour factor: a clean record, none, or anything between.
+/// A behaviour factor (applied off chain by the operators to the weights they commit): a clean
+/// record, none, or anything between.
 fn factor(w: &mut World) -> Perbill {
 	match w.rng.below(5) {
 		0 => Perbill::zero(),
 		1 => Perbill::one(),
 		_ => Perbill::from_parts(w.rng.range(0, 1_000_000_000) as u32),
 	}
-}
-
-fn report_behaviour(w: &mut World) -> Option<Attempt> {
-	let vehicle = w.vehicle();
-	let factor = factor(w);
-	let call = RuntimeCall::Mileage(pallet_mileage::Call::report_behaviour { vehicle, factor });
-	// The admin only; operators report by proposing.
-	if w.rng.percent(20) {
-		let who = operator(w);
-		return w.by(who, call);
-	}
-	w.admin(call)
 }
 
 /// Actor `who`'s oracle key: its own sr25519 key, whose account is its own.
@@ -681,19 +669,36 @@ fn empty_proof() -> Proof {
 	Proof { leaf_index: 0, siblings: Default::default() }
 }
 
-/// Whether `change` would change the registry now.
+/// Whether `change` would change the registry now: it names the vehicle's entry as it stands
+/// (or, registering, an id neither registered nor retired) and changes something.
 fn would_change(change: &Change<AccountId>) -> bool {
 	let current = pallet_mileage::Vehicles::<Runtime>::get(change.vehicle());
 	match change {
-		Change::Register { .. } => current.is_none(),
-		Change::Transfer { to, .. } => current.is_some_and(|v| v.owner != *to),
-		Change::Deregister { .. } => current.is_some(),
-		Change::Behaviour { factor, .. } => current.is_some_and(|v| v.behaviour != *factor),
+		Change::Register { vehicle, .. } => {
+			current.is_none() && !pallet_mileage::Retired::<Runtime>::contains_key(vehicle)
+		},
+		Change::Transfer { version, from, to, .. } => {
+			current.is_some_and(|v| v.version == *version && v.owner == *from && v.owner != *to)
+		},
+		Change::Deregister { version, owner, .. } => {
+			current.is_some_and(|v| v.version == *version && v.owner == *owner)
+		},
 	}
 }
 
-/// A registry change the operators might want: mostly registering, passing on and behaviour
-/// factors, now and then deregistering.
+/// The version a change names for `vehicle`'s entry: mostly its own, now and then an older one
+/// (a replayed or overtaken change).
+fn version_of(w: &mut World, current: Option<&pallet_mileage::Vehicle<AccountId>>) -> u32 {
+	let version = current.map_or(0, |v| v.version);
+	if w.rng.one_in(10) {
+		version.wrapping_sub(1)
+	} else {
+		version
+	}
+}
+
+/// A registry change the operators might want: mostly registering and passing on, now and then
+/// deregistering; each bound to the entry as it stands (mostly).
 fn change(w: &mut World) -> Change<AccountId> {
 	match w.rng.below(10) {
 		0..=3 => {
@@ -702,31 +707,30 @@ fn change(w: &mut World) -> Change<AccountId> {
 			let activation = w.now().saturating_sub(w.rng.range(0, 86_400_000));
 			Change::Register { vehicle, owner, activation }
 		},
-		4..=6 => {
+		choice => {
 			let vehicle = w.vehicle();
-			let to = owner(w);
-			Change::Transfer { vehicle, to }
-		},
-		7 => Change::Deregister { vehicle: w.vehicle() },
-		_ => {
-			let vehicle = w.vehicle();
-			let factor = factor(w);
-			Change::Behaviour { vehicle, factor }
+			let current = pallet_mileage::Vehicles::<Runtime>::get(vehicle);
+			let version = version_of(w, current.as_ref());
+			let from = current.as_ref().map_or_else(|| owner(w), |v| v.owner.clone());
+			match choice {
+				4..=8 => Change::Transfer { vehicle, version, from, to: owner(w) },
+				_ => Change::Deregister { vehicle, version, owner: from },
+			}
 		},
 	}
 }
 
 /// A change that changes nothing (refused): registering a registered vehicle, passing one on to
-/// its owner, deregistering an unknown one, its behaviour factor as it is.
+/// its owner, deregistering an unknown one.
 fn no_op(w: &mut World) -> Change<AccountId> {
 	let vehicle = w.vehicle();
 	let Some(current) = pallet_mileage::Vehicles::<Runtime>::get(vehicle) else {
-		return Change::Deregister { vehicle };
+		return Change::Deregister { vehicle, version: 0, owner: owner(w) };
 	};
-	match w.rng.below(3) {
+	let version = current.version;
+	match w.rng.below(2) {
 		0 => Change::Register { vehicle, owner: current.owner, activation: current.activation },
-		1 => Change::Transfer { vehicle, to: current.owner },
-		_ => Change::Behaviour { vehicle, factor: current.behaviour },
+		_ => Change::Transfer { vehicle, version, from: current.owner.clone(), to: current.owner },
 	}
 }
 
@@ -779,7 +783,16 @@ fn propose(w: &mut World) -> Option<Attempt> {
 	let open = pallet_mileage::OpenProposals::<Runtime>::get(&account);
 	let room = open < <Runtime as pallet_mileage::Config>::MaxProposalsPerOperator::get()
 		&& (voters.len() as u32) < <Runtime as pallet_mileage::Config>::MaxOperators::get();
-	let payload = ProposalPayload { operator: oracle_key(w, who), change };
+	// Its last valid block: mostly ahead within the lifetime, now and then past or too far.
+	let lifetime = <Runtime as pallet_mileage::Config>::ProposalLifetime::get();
+	let valid_until = match w.rng.below(20) {
+		0 => now.saturating_sub(1),
+		1 => now + lifetime + 1,
+		_ => now + w.rng.range(0, u64::from(lifetime)) as u32,
+	};
+	let in_time = now <= valid_until && valid_until <= now + lifetime;
+	let counts = counts && in_time;
+	let payload = ProposalPayload { operator: oracle_key(w, who), change, valid_until };
 	let (signature, genuine) = signature(w, who, PROPOSE_TAG, &payload);
 	let call = RuntimeCall::Mileage(pallet_mileage::Call::propose { payload, signature });
 	let via = authorized_via(w, who);
