@@ -7,9 +7,9 @@
 //! `benchmarks/results/pallet_mileage.json` and `benchmarks/README.md` is generated from this file.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-01, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-08, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: 1024
 
 // Executed Command:
@@ -49,52 +49,60 @@ use core::marker::PhantomData;
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Storage: `Mileage::Vehicles` (r:1 w:1)
-	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehicleCount` (r:1 w:1)
 	/// Proof: `Mileage::VehicleCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::Retired` (r:1 w:0)
+	/// Proof: `Mileage::Retired` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehiclesOf` (r:0 w:1)
 	/// Proof: `Mileage::VehiclesOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn register_vehicle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `48`
-		//  Estimated: `3565`
-		// Minimum execution time: 12_439_000 picoseconds.
-		Weight::from_parts(13_470_000, 0)
-			.saturating_add(Weight::from_parts(0, 3565))
-			.saturating_add(T::DbWeight::get().reads(3))
+		//  Measured:  `75`
+		//  Estimated: `3573`
+		// Minimum execution time: 17_450_000 picoseconds.
+		Weight::from_parts(19_211_000, 0)
+			.saturating_add(Weight::from_parts(0, 3573))
+			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Mileage::Vehicles` (r:1 w:1)
-	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehiclesOf` (r:0 w:2)
 	/// Proof: `Mileage::VehiclesOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn transfer_vehicle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `227`
-		//  Estimated: `3565`
-		// Minimum execution time: 15_533_000 picoseconds.
-		Weight::from_parts(16_474_000, 0)
-			.saturating_add(Weight::from_parts(0, 3565))
-			.saturating_add(T::DbWeight::get().reads(1))
+		//  Measured:  `267`
+		//  Estimated: `3573`
+		// Minimum execution time: 21_500_000 picoseconds.
+		Weight::from_parts(23_525_000, 0)
+			.saturating_add(Weight::from_parts(0, 3573))
+			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Mileage::Vehicles` (r:1 w:1)
-	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehicleCount` (r:1 w:1)
 	/// Proof: `Mileage::VehicleCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehiclesOf` (r:0 w:1)
 	/// Proof: `Mileage::VehiclesOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::Retired` (r:0 w:1)
+	/// Proof: `Mileage::Retired` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn deregister_vehicle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `227`
-		//  Estimated: `3565`
-		// Minimum execution time: 13_430_000 picoseconds.
-		Weight::from_parts(14_461_000, 0)
-			.saturating_add(Weight::from_parts(0, 3565))
-			.saturating_add(T::DbWeight::get().reads(2))
-			.saturating_add(T::DbWeight::get().writes(3))
+		//  Measured:  `267`
+		//  Estimated: `3573`
+		// Minimum execution time: 21_361_000 picoseconds.
+		Weight::from_parts(24_876_000, 0)
+			.saturating_add(Weight::from_parts(0, 3573))
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `OracleMembership::Members` (r:1 w:0)
 	/// Proof: `OracleMembership::Members` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
@@ -102,17 +110,19 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::Batches` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Commitments` (r:17 w:1)
 	/// Proof: `Mileage::Commitments` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::MinOperators` (r:1 w:0)
+	/// Proof: `Mileage::MinOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 16]`.
 	fn commit(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `254 + k * (118 ±0)`
+		//  Measured:  `281 + k * (118 ±0)`
 		//  Estimated: `3638 + k * (2587 ±0)`
-		// Minimum execution time: 28_152_000 picoseconds.
-		Weight::from_parts(35_554_302, 0)
+		// Minimum execution time: 36_400_000 picoseconds.
+		Weight::from_parts(39_757_022, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 55_207
-			.saturating_add(Weight::from_parts(6_739_064, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(3))
+			// Standard Error: 19_760
+			.saturating_add(Weight::from_parts(5_546_850, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
 			.saturating_add(Weight::from_parts(0, 2587).saturating_mul(k.into()))
@@ -129,8 +139,8 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `838`
 		//  Estimated: `6164`
-		// Minimum execution time: 59_018_000 picoseconds.
-		Weight::from_parts(77_205_000, 0)
+		// Minimum execution time: 63_822_000 picoseconds.
+		Weight::from_parts(70_506_000, 0)
 			.saturating_add(Weight::from_parts(0, 6164))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
@@ -141,7 +151,7 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Storage: `Mileage::WonLeaves` (r:1 w:1)
 	/// Proof: `Mileage::WonLeaves` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Vehicles` (r:1 w:0)
-	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::Outstanding` (r:1 w:1)
 	/// Proof: `Stone::Outstanding` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Stone::MiningMinted` (r:1 w:1)
@@ -153,13 +163,13 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// The range of component `d` is `[0, 32]`.
 	fn claim(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1353`
+		//  Measured:  `1387`
 		//  Estimated: `3638`
-		// Minimum execution time: 49_765_000 picoseconds.
-		Weight::from_parts(53_122_456, 0)
+		// Minimum execution time: 62_150_000 picoseconds.
+		Weight::from_parts(71_539_132, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 891
-			.saturating_add(Weight::from_parts(289_406, 0).saturating_mul(d.into()))
+			// Standard Error: 3_050
+			.saturating_add(Weight::from_parts(227_716, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -170,25 +180,29 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// The range of component `d` is `[0, 32]`.
 	fn authorize_claim(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `974`
+		//  Measured:  `997`
 		//  Estimated: `3638`
-		// Minimum execution time: 13_169_000 picoseconds.
-		Weight::from_parts(13_926_713, 0)
+		// Minimum execution time: 17_206_000 picoseconds.
+		Weight::from_parts(19_045_280, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 133
-			.saturating_add(Weight::from_parts(297_573, 0).saturating_mul(d.into()))
+			// Standard Error: 602
+			.saturating_add(Weight::from_parts(265_012, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `OracleMembership::Members` (r:1 w:0)
 	/// Proof: `OracleMembership::Members` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Vehicles` (r:1 w:1)
-	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::Retired` (r:1 w:0)
+	/// Proof: `Mileage::Retired` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehicleCount` (r:1 w:1)
 	/// Proof: `Mileage::VehicleCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Proposals` (r:1 w:1)
-	/// Proof: `Mileage::Proposals` (`max_values`: None, `max_size`: Some(622), added: 3097, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Proposals` (`max_values`: None, `max_size`: Some(650), added: 3125, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::OpenProposals` (r:8 w:8)
 	/// Proof: `Mileage::OpenProposals` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Mileage::MinOperators` (r:1 w:0)
+	/// Proof: `Mileage::MinOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::VehiclesOf` (r:0 w:1)
@@ -196,14 +210,14 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// The range of component `k` is `[1, 8]`.
 	fn propose(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `152 + k * (154 ±0)`
-		//  Estimated: `4087 + k * (2527 ±0)`
-		// Minimum execution time: 34_672_000 picoseconds.
-		Weight::from_parts(32_328_007, 0)
-			.saturating_add(Weight::from_parts(0, 4087))
-			// Standard Error: 16_320
-			.saturating_add(Weight::from_parts(5_269_492, 0).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
+		//  Measured:  `175 + k * (154 ±0)`
+		//  Estimated: `4115 + k * (2527 ±0)`
+		// Minimum execution time: 49_152_000 picoseconds.
+		Weight::from_parts(49_237_899, 0)
+			.saturating_add(Weight::from_parts(0, 4115))
+			// Standard Error: 39_680
+			.saturating_add(Weight::from_parts(6_585_832, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(k.into())))
@@ -212,20 +226,20 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Storage: `OracleMembership::Members` (r:1 w:0)
 	/// Proof: `OracleMembership::Members` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Vehicles` (r:1 w:0)
-	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Vehicles` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Proposals` (r:1 w:0)
-	/// Proof: `Mileage::Proposals` (`max_values`: None, `max_size`: Some(622), added: 3097, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Proposals` (`max_values`: None, `max_size`: Some(650), added: 3125, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::OpenProposals` (r:1 w:0)
 	/// Proof: `Mileage::OpenProposals` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_propose() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `826`
-		//  Estimated: `4087`
-		// Minimum execution time: 50_735_000 picoseconds.
-		Weight::from_parts(54_521_000, 0)
-			.saturating_add(Weight::from_parts(0, 4087))
+		//  Measured:  `860`
+		//  Estimated: `4115`
+		// Minimum execution time: 63_503_000 picoseconds.
+		Weight::from_parts(70_923_000, 0)
+			.saturating_add(Weight::from_parts(0, 4115))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 	/// Storage: `Mileage::ProposalQueueHead` (r:1 w:1)
@@ -235,19 +249,19 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// Storage: `Mileage::ProposalQueue` (r:1 w:1)
 	/// Proof: `Mileage::ProposalQueue` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::Proposals` (r:1 w:1)
-	/// Proof: `Mileage::Proposals` (`max_values`: None, `max_size`: Some(622), added: 3097, mode: `MaxEncodedLen`)
+	/// Proof: `Mileage::Proposals` (`max_values`: None, `max_size`: Some(650), added: 3125, mode: `MaxEncodedLen`)
 	/// Storage: `Mileage::OpenProposals` (r:16 w:16)
 	/// Proof: `Mileage::OpenProposals` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 16]`.
 	fn prune_proposal(k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `261 + k * (90 ±0)`
-		//  Estimated: `4087 + k * (2527 ±0)`
-		// Minimum execution time: 15_914_000 picoseconds.
-		Weight::from_parts(13_397_338, 0)
-			.saturating_add(Weight::from_parts(0, 4087))
-			// Standard Error: 5_901
-			.saturating_add(Weight::from_parts(3_829_618, 0).saturating_mul(k.into()))
+		//  Measured:  `322 + k * (89 ±0)`
+		//  Estimated: `4115 + k * (2527 ±0)`
+		// Minimum execution time: 21_677_000 picoseconds.
+		Weight::from_parts(20_635_435, 0)
+			.saturating_add(Weight::from_parts(0, 4115))
+			// Standard Error: 15_122
+			.saturating_add(Weight::from_parts(4_382_132, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -263,11 +277,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `186 + n * (60 ±0)`
 		//  Estimated: `1742 + n * (2648 ±0)`
-		// Minimum execution time: 3_365_000 picoseconds.
-		Weight::from_parts(4_711_266, 0)
+		// Minimum execution time: 4_066_000 picoseconds.
+		Weight::from_parts(6_673_261, 0)
 			.saturating_add(Weight::from_parts(0, 1742))
-			// Standard Error: 776
-			.saturating_add(Weight::from_parts(2_415_166, 0).saturating_mul(n.into()))
+			// Standard Error: 1_468
+			.saturating_add(Weight::from_parts(2_887_568, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2648).saturating_mul(n.into()))
@@ -294,15 +308,15 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 	/// The range of component `k` is `[1, 16]`.
 	fn finish(w: u32, k: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `545 + k * (86 ±0) + w * (124 ±0)`
+		//  Measured:  `565 + k * (86 ±0) + w * (124 ±0)`
 		//  Estimated: `3638 + k * (2587 ±0) + w * (2584 ±0)`
-		// Minimum execution time: 43_305_000 picoseconds.
-		Weight::from_parts(44_607_000, 0)
+		// Minimum execution time: 57_794_000 picoseconds.
+		Weight::from_parts(59_490_000, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 8_574
-			.saturating_add(Weight::from_parts(4_039_351, 0).saturating_mul(w.into()))
-			// Standard Error: 53_699
-			.saturating_add(Weight::from_parts(742_750, 0).saturating_mul(k.into()))
+			// Standard Error: 12_255
+			.saturating_add(Weight::from_parts(4_626_678, 0).saturating_mul(w.into()))
+			// Standard Error: 76_753
+			.saturating_add(Weight::from_parts(1_303_917, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(w.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
@@ -325,11 +339,11 @@ impl<T: frame_system::Config> pallet_mileage::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `364`
 		//  Estimated: `3638`
-		// Minimum execution time: 14_742_000 picoseconds.
-		Weight::from_parts(13_898_628, 0)
+		// Minimum execution time: 18_757_000 picoseconds.
+		Weight::from_parts(19_044_860, 0)
 			.saturating_add(Weight::from_parts(0, 3638))
-			// Standard Error: 201
-			.saturating_add(Weight::from_parts(1_655_386, 0).saturating_mul(w.into()))
+			// Standard Error: 810
+			.saturating_add(Weight::from_parts(1_710_497, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(w.into())))

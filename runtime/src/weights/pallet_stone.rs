@@ -7,9 +7,9 @@
 //! `benchmarks/results/pallet_stone.json` and `benchmarks/README.md` is generated from this file.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-01, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-08, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: 1024
 
 // Executed Command:
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `180`
 		//  Estimated: `1525`
-		// Minimum execution time: 8_753_000 picoseconds.
-		Weight::from_parts(9_444_000, 0)
+		// Minimum execution time: 10_869_000 picoseconds.
+		Weight::from_parts(12_417_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -70,8 +70,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_735_000 picoseconds.
-		Weight::from_parts(4_146_000, 0)
+		// Minimum execution time: 4_860_000 picoseconds.
+		Weight::from_parts(5_641_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -85,8 +85,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `180`
 		//  Estimated: `1525`
-		// Minimum execution time: 5_248_000 picoseconds.
-		Weight::from_parts(5_838_000, 0)
+		// Minimum execution time: 5_826_000 picoseconds.
+		Weight::from_parts(6_721_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(3))
 	}
@@ -98,8 +98,8 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `187`
 		//  Estimated: `1525`
-		// Minimum execution time: 6_770_000 picoseconds.
-		Weight::from_parts(7_331_000, 0)
+		// Minimum execution time: 8_081_000 picoseconds.
+		Weight::from_parts(9_267_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -124,10 +124,10 @@ impl<T: frame_system::Config> pallet_stone::WeightInfo for WeightInfo<T> {
 	/// Proof: `Mileage::BatchOutcomes` (`max_values`: None, `max_size`: Some(8087), added: 10562, mode: `MaxEncodedLen`)
 	fn close_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `282`
+		//  Measured:  `309`
 		//  Estimated: `1525`
-		// Minimum execution time: 18_117_000 picoseconds.
-		Weight::from_parts(19_559_000, 0)
+		// Minimum execution time: 23_076_000 picoseconds.
+		Weight::from_parts(25_074_000, 0)
 			.saturating_add(Weight::from_parts(0, 1525))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
