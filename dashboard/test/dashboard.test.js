@@ -267,7 +267,9 @@ test('Bob opens a box through the extension and the page shows the prize drawn i
     ? (draw.data.prize.isPieces ? `won ${draw.data.prize.asPieces} Stone pieces` : 'won nothing')
     : 'nothing left you could win';
   assert.ok(drawn.text.includes(prize), `the page says "${drawn.text}", the chain: ${prize}`);
-  assert.ok((await textOf('#crystals')).includes(prize), 'among Bob\'s prizes');
+  // The panel reads the chain again at the next block.
+  await waitFor('the prize among Bob\'s prizes', async () => (await textOf('#crystals')).includes(prize),
+    { timeoutMs: 30_000, everyMs: 300 });
   await agree('crystals after the opening', () => value('#crystals [data-field=crystals]'),
     async () => (await api.call.crystalsApi.holdings(k.bob.address)).crystals.toString());
   await agree('Stone pieces after the opening', () => value('#crystals [data-field=pieces]'),

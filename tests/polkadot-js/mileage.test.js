@@ -96,7 +96,17 @@ async function recordChain (api, operator) {
 // The operator's `mileage_proof` answer for `vehicle`, asked as `signer`: its signature over
 // ("valley/mi/prooff", genesis hash, vehicle, last valid time in ms), the SCALE encoding of a
 // 16-byte tag, two hashes and a u64.
-function requestProof (vehicle, signer, validUntil = Date.now() + 60_000) {
+// A well-behaved client: at most four requests a second (the node takes five a second on one
+// connection; `sendProof` sends without waiting).
+let lastRequest = 0;
+async function requestProof (vehicle, signer, validUntil = Date.now() + 60_000) {
+  const wait = lastRequest + 250 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  lastRequest = Date.now();
+  return sendProof(vehicle, signer, validUntil);
+}
+
+function sendProof (vehicle, signer, validUntil = Date.now() + 60_000) {
   const message = u8aConcat(stringToU8a(PROOF_REQUEST_TAG), node.api.genesisHash.toU8a(), hexToU8a(vehicle),
     bnToU8a(validUntil, { bitLength: 64, isLe: true }));
   assert.equal(message.length, 16 + 32 + 32 + 8);
@@ -335,6 +345,18 @@ test('an owner fetches its car\'s leaf and proof and the runtime confirms its sh
   assert.ok(Math.abs(violation.leaf.weight - violatorKm * 0.8) < 1, `weight ${violation.leaf.weight}: 80 % of ${violatorKm} km`);
   // A VIN's plain hash is no vehicle.
   await assert.rejects(requestProof(blake2AsHex(VIN(0)), owner.pair), /UnknownVehicle/);
+
+  // A flood on one connection: five requests a second are answered, the rest refused in words
+  // (the operator's node answers from its worker's snapshot and never waits on the worker).
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const flood = await Promise.allSettled(Array.from({ length: 12 }, () => sendProof(car.vehicle, owner.pair)));
+  const refused = flood.filter(({ status, reason }) => status === 'rejected' && /TooManyRequests/.test(reason));
+  const answered = flood.filter(({ status, value }) => status === 'fulfilled' && value.batch !== undefined);
+  t.diagnostic(`a flood of 12: ${answered.length} answered, ${refused.length} refused`);
+  assert.ok(answered.length >= 1 && answered.length <= 10, `${answered.length} of 12 answered`);
+  assert.equal(answered.length + refused.length, 12);
+  assert.ok(refused.length >= 2);
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
 
   // A forged weight does not verify against the committed root.
   const forged = await share({ vehicle: answer.leaf.vehicle, weight: answer.leaf.weight + 1 });

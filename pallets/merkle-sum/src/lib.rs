@@ -51,7 +51,9 @@
 //! let randomness = [9u8; 32];
 //! let p = point(&randomness, commitment.total, 0).expect("total > 0");
 //! let range = verify(&commitment, &salt, &leaf, &proof)?;
-//! assert_eq!((range.start, range.end), (30, 42));
+//! // Car 5 owns 12 of the 42: which 12 depends on where the salted order puts it.
+//! assert_eq!(range.end - range.start, 12);
+//! assert!(range.end <= commitment.total);
 //! let _wins = point_in(&range, p);
 //! # Ok::<(), valley_merkle_sum::Error>(())
 //! ```

@@ -435,6 +435,20 @@ mod draw_height {
 		sp_io::hashing::blake2_256(&(b"valley/mileage", batch, randomness).encode())
 	}
 
+	/// A batch with car 1 registered, its root accepted by two of three operators `delay` blocks
+	/// after its close; the batch and its close block.
+	fn accepted_after(delay: u64) -> (BatchIndex, u64) {
+		operators(3);
+		register(1, ALICE);
+		let batch = run_to_close();
+		let closed_at = System::block_number();
+		run_blocks(delay);
+		for op in [10, 11] {
+			assert_ok!(submit(commit_call(op, batch, tree(&[(1, 40)]).commitment())));
+		}
+		(batch, closed_at)
+	}
+
 	fn drawn_seed(batch: BatchIndex) -> Option<[u8; 32]> {
 		match Batches::<Test>::get(batch)?.phase {
 			BatchPhase::Drawing { seed, .. } => Some(seed),
@@ -448,14 +462,7 @@ mod draw_height {
 		// Accepted in the close block or in the one after: drawn at close + 2 either way.
 		for delay in [0u64, 1] {
 			ExtBuilder.build_and_execute(|| {
-				operators(3);
-				register(1, ALICE);
-				let batch = run_to_close();
-				let closed_at = System::block_number();
-				run_blocks(delay);
-				for op in [10, 11] {
-					assert_ok!(submit(commit_call(op, batch, tree(&[(1, 40)]).commitment())));
-				}
+				let (batch, closed_at) = accepted_after(delay);
 				while System::block_number() < closed_at + 1 {
 					next_block();
 				}
@@ -472,14 +479,7 @@ mod draw_height {
 		DrawDelayOf::set(2);
 		for delay in [2u64, COMMIT_WINDOW] {
 			ExtBuilder.build_and_execute(|| {
-				operators(3);
-				register(1, ALICE);
-				let batch = run_to_close();
-				let closed_at = System::block_number();
-				run_blocks(delay);
-				for op in [10, 11] {
-					assert_ok!(submit(commit_call(op, batch, tree(&[(1, 40)]).commitment())));
-				}
+				let (batch, closed_at) = accepted_after(delay);
 				// Not in the blocks after the acceptance, whoever completed it.
 				while System::block_number() < closed_at + COMMIT_WINDOW {
 					next_block();
