@@ -20,20 +20,29 @@ pub struct ProofSnapshot {
 	pub rejected_count: u64,
 }
 
+/// `vehicle`'s leaf, proof and behaviour factor in `tree`, with its `rejected` readings; `None`
+/// when it has no leaf there.
+pub(crate) fn vehicle_proof(
+	tree: &BatchTree,
+	vehicle: &VehicleId,
+	rejected: Vec<RejectedReading>,
+) -> Option<VehicleProof> {
+	let (leaf, leaf_salt, proof) = tree.proof_for_vehicle(vehicle)?;
+	Some(VehicleProof {
+		batch: tree.batch(),
+		leaf,
+		leaf_salt,
+		proof,
+		commitment: tree.commitment(),
+		behaviour: tree.behaviour(vehicle),
+		rejected,
+	})
+}
+
 impl ProofSnapshot {
 	/// `vehicle`'s leaf and proof, as [`crate::worker::Worker::proof_for`] answers.
 	pub fn proof_for(&self, vehicle: &VehicleId) -> Option<VehicleProof> {
-		let tree = self.tree.as_ref()?;
-		let (leaf, leaf_salt, proof) = tree.proof_for_vehicle(vehicle)?;
-		Some(VehicleProof {
-			batch: tree.batch(),
-			leaf,
-			leaf_salt,
-			proof,
-			commitment: tree.commitment(),
-			behaviour: tree.behaviour(vehicle),
-			rejected: self.rejected(vehicle),
-		})
+		vehicle_proof(self.tree.as_deref()?, vehicle, self.rejected(vehicle))
 	}
 
 	/// `vehicle`'s last refused readings, oldest first.

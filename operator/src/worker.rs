@@ -628,7 +628,8 @@ impl Worker {
 	/// operator's, with its behaviour factor there and its refused readings; `None` when it has
 	/// no weight in that batch (or no batch was accepted yet).
 	pub fn proof_for(&self, vehicle: &VehicleId) -> Option<VehicleProof> {
-		self.snapshot(None).proof_for(vehicle)
+		let tree = self.trees.get(&self.proof_batch?)?;
+		crate::snapshot::vehicle_proof(tree, vehicle, self.rejected(vehicle))
 	}
 
 	/// What the node's proof RPC reads until the next step: the tree of the newest batch whose
